@@ -1,0 +1,40 @@
+package dev.sentryagent.idp.core;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A successful exchange.
+ *
+ * @param accessToken our signed access token (RFC 9068 JWT)
+ * @param expiresAt when it expires
+ * @param expiresIn its lifetime in seconds
+ * @param scope {@link Scopes#AGENTS_WRITE} or {@link Scopes#AGENT}
+ * @param agentId the agent, in agent-scoped mode; null in bootstrap mode
+ * @param policyId the trust policy that admitted the exchange
+ */
+public record ExchangeResult(String accessToken, Instant expiresAt, long expiresIn, String scope, UUID agentId,
+                             UUID policyId) {
+    public static final String TOKEN_TYPE = "Bearer";
+    public static final String ISSUED_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+    public ExchangeResult {
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(policyId, "policyId");
+    }
+
+    public Optional<UUID> agent() {
+        return Optional.ofNullable(agentId);
+    }
+
+    /** Never shows the token. */
+    @Override
+    public String toString() {
+        return "ExchangeResult[scope=" + scope + ", agentId=" + agentId + ", expiresAt=" + expiresAt
+                + ", policyId=" + policyId + ", accessToken=<redacted>]";
+    }
+}

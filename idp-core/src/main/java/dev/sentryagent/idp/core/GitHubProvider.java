@@ -1,0 +1,367 @@
+package dev.sentryagent.idp.core;
+
+import dev.sentryagent.idp.core.internal.JwksCache;
+import dev.sentryagent.idp.core.internal.Names;
+import dev.sentryagent.idp.core.internal.Urls;
+import dev.sentryagent.idp.core.spi.OidcProvider;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Verifies GitHub Actions OIDC tokens: from github.com, an enterprise's own issuer
+ * ({@code https://token.actions.githubusercontent.com/<enterprise>}) or GitHub Enterprise Server
+ * ({@code https://HOST/_services/token}).
+ *
+ * <p>RS256 only; {@code kid} required; {@code jku}, {@code x5u}, {@code jwk} and {@code crit}
+ * headers refused, never followed; {@code iss} and the single {@code aud} compared exactly;
+ * {@code exp}, {@code nbf} and {@code iat} within the clock skew. Keys come from the issuer's JWKS,
+ * discovered from its OpenID configuration unless given. Thread-safe.
+ */
+public final class GitHubProvider implements OidcProvider {
+    /** github.com's issuer. */
+    public static final String GITHUB_COM_ISSUER = "https://token.actions.githubusercontent.com";
+    /** The largest token accepted, in characters. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    private static final String ALGORITHM = AlgorithmIdentifiers.RSA_USING_SHA256;
+    private static final List<String> FORBIDDEN_HEADERS = List.of("jku", "x5u", "jwk", "crit");
+
+    private final String name;
+    private final String issuer;
+    private final String audience;
+    private final Duration clockSkew;
+    private final Clock clock;
+    private final JwksCache keys;
+
+    private GitHubProvider(Builder b) {
+        this.name = b.name;
+        this.issuer = b.issuer;
+        this.audience = b.audience;
+        this.clockSkew = b.clockSkew;
+        this.clock = b.clock;
+        this.keys = new JwksCache(b.issuer, b.jwksUri, b.httpClient != null ? b.httpClient
+                : HttpClient.newBuilder().connectTimeout(b.httpTimeout).followRedirects(HttpClient.Redirect.NEVER)
+                .build(), b.httpTimeout, b.jwksCooldown, b.jwksDefaultAge, b.jwksMaxAge, b.clock);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String issuer() {
+        return issuer;
+    }
+
+    /** The exact {@code aud} a token must carry. */
+    public String audience() {
+        return audience;
+    }
+
+    @Override
+    public Duration clockSkew() {
+        return clockSkew;
+    }
+
+    @Override
+    public CiIdentity verify(String token) {
+        if (token == null || token.isBlank()) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token is empty");
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new InvalidTokenException(TokenFailure.TOO_LARGE,
+                    "The OIDC token is larger than " + MAX_TOKEN_LENGTH + " characters");
+        }
+        JsonWebSignature jws = parse(token);
+        checkHeaders(jws);
+        PublicKey key = keys.key(jws.getKeyIdHeaderValue()).orElseThrow(() -> new InvalidTokenException(
+                TokenFailure.UNKNOWN_KEY, "The OIDC token's key id " + Names.quote(jws.getKeyIdHeaderValue())
+                + " is not in the signing keys of issuer " + issuer));
+        verifySignature(jws, key);
+        JwtClaims claims;
+        try {
+            claims = JwtClaims.parse(jws.getUnverifiedPayload());
+        } catch (InvalidJwtException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not a JSON object");
+        }
+        return identity(claims);
+    }
+
+    private static JsonWebSignature parse(String token) {
+        if (token.chars().filter(c -> c == '.').count() != 2) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED,
+                    "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+        }
+        try {
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setCompactSerialization(token);
+            return jws;
+        } catch (JoseException | RuntimeException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED,
+                    "The OIDC token is not a signed JWT: its header is not base64url JSON");
+        }
+    }
+
+    private void checkHeaders(JsonWebSignature jws) {
+        String alg = jws.getAlgorithmHeaderValue();
+        if (!ALGORITHM.equals(alg)) {
+            throw new InvalidTokenException(TokenFailure.ALGORITHM, "The OIDC token's algorithm "
+                    + Names.quote(alg) + " is not allowed: tokens of provider " + name + " must be " + ALGORITHM);
+        }
+        for (String header : FORBIDDEN_HEADERS) {
+            if (jws.getHeaders().getObjectHeaderValue(header) != null) {
+                throw new InvalidTokenException(TokenFailure.FORBIDDEN_HEADER,
+                        "The OIDC token carries a \"" + header + "\" header, which is refused");
+            }
+        }
+        String kid = jws.getKeyIdHeaderValue();
+        if (kid == null || kid.isBlank()) {
+            throw new InvalidTokenException(TokenFailure.MISSING_KID, "The OIDC token has no \"kid\" header");
+        }
+    }
+
+    private static void verifySignature(JsonWebSignature jws, PublicKey key) {
+        boolean valid;
+        try {
+            jws.setAlgorithmConstraints(new AlgorithmConstraints(
+                    AlgorithmConstraints.ConstraintType.PERMIT, ALGORITHM));
+            jws.setKey(key);
+            valid = jws.verifySignature();
+        } catch (JoseException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw new InvalidTokenException(TokenFailure.SIGNATURE,
+                    "The OIDC token's signature does not verify with the issuer's key " + Names.quote(jws.getKeyIdHeaderValue()));
+        }
+    }
+
+    private CiIdentity identity(JwtClaims claims) {
+        try {
+            String iss = claims.getIssuer();
+            if (!issuer.equals(iss)) {
+                throw new InvalidTokenException(TokenFailure.ISSUER, "The OIDC token's issuer " + Names.quote(iss)
+                        + " is not the configured issuer \"" + issuer + "\"");
+            }
+            List<String> aud = claims.hasAudience() ? claims.getAudience() : List.of();
+            if (aud.size() != 1 || !audience.equals(aud.get(0))) {
+                throw new InvalidTokenException(TokenFailure.AUDIENCE, "The OIDC token's audience "
+                        + Names.quote(String.join(",", aud)) + " is not exactly \"" + audience + "\"");
+            }
+            Instant now = clock.instant();
+            Instant exp = time(claims.getExpirationTime(), "exp");
+            Instant iat = time(claims.getIssuedAt(), "iat");
+            if (now.isAfter(exp.plus(clockSkew))) {
+                throw new InvalidTokenException(TokenFailure.EXPIRED, "The OIDC token expired at " + exp);
+            }
+            NumericDate nbf = claims.getNotBefore();
+            if (nbf != null && now.plus(clockSkew).isBefore(Instant.ofEpochSecond(nbf.getValue()))) {
+                throw new InvalidTokenException(TokenFailure.NOT_YET_VALID,
+                        "The OIDC token is not valid before " + Instant.ofEpochSecond(nbf.getValue()));
+            }
+            if (iat.isAfter(now.plus(clockSkew))) {
+                throw new InvalidTokenException(TokenFailure.ISSUED_IN_FUTURE,
+                        "The OIDC token was issued in the future, at " + iat);
+            }
+            return new CiIdentity(
+                    name,
+                    iss,
+                    required(claims, "sub"),
+                    required(claims, "repository"),
+                    number(claims, "repository_id"),
+                    required(claims, "repository_owner"),
+                    number(claims, "repository_owner_id"),
+                    required(claims, "ref"),
+                    optional(claims, "ref_type"),
+                    optional(claims, "environment"),
+                    optional(claims, "workflow_ref"),
+                    optional(claims, "job_workflow_ref"),
+                    required(claims, "event_name"),
+                    optional(claims, "sha"),
+                    optional(claims, "run_id"),
+                    optional(claims, "run_attempt"),
+                    optional(claims, "actor"),
+                    required(claims, "jti"),
+                    iat,
+                    exp);
+        } catch (MalformedClaimException e) {
+            throw new InvalidTokenException(TokenFailure.MISSING_CLAIM,
+                    "The OIDC token has a claim of the wrong type: " + e.getMessage());
+        }
+    }
+
+    private static Instant time(NumericDate value, String claim) {
+        if (value == null) {
+            throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token has no \"" + claim + "\" claim");
+        }
+        return Instant.ofEpochSecond(value.getValue());
+    }
+
+    private static String required(JwtClaims claims, String claim) throws MalformedClaimException {
+        String value = optional(claims, claim);
+        if (value == null || value.isEmpty()) {
+            throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token has no \"" + claim + "\" claim");
+        }
+        return value;
+    }
+
+    private static String optional(JwtClaims claims, String claim) throws MalformedClaimException {
+        Object value = claims.getClaimValue(claim);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof Number n) {
+            return n.toString();
+        }
+        throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token's \"" + claim
+                + "\" claim is not a string");
+    }
+
+    // GitHub sends numeric ids as strings ("repository_id": "123").
+    private static long number(JwtClaims claims, String claim) throws MalformedClaimException {
+        String value = required(claims, claim);
+        try {
+            long n = Long.parseLong(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token's \"" + claim
+                + "\" claim is not a positive number");
+    }
+
+    /**
+     * Settings of a {@link GitHubProvider}. {@link #audience(String)} is required; the rest have
+     * safe defaults. {@link #build()} refuses unsafe values with a message naming the setting.
+     */
+    public static final class Builder {
+        private String name = "github";
+        private String issuer = GITHUB_COM_ISSUER;
+        private String audience;
+        private URI jwksUri;
+        private Duration clockSkew = Duration.ofSeconds(60);
+        private Duration jwksCooldown = Duration.ofSeconds(30);
+        private Duration jwksDefaultAge = Duration.ofMinutes(5);
+        private Duration jwksMaxAge = Duration.ofHours(1);
+        private Duration httpTimeout = Duration.ofSeconds(5);
+        private HttpClient httpClient;
+        private Clock clock = Clock.systemUTC();
+        private String jwksUriText;
+
+        private Builder() {
+        }
+
+        /** The name requests use; default {@code github}. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** The exact {@code iss}; default github.com's. https, or http on loopback only. */
+        public Builder issuer(String issuer) {
+            this.issuer = issuer;
+            return this;
+        }
+
+        /** The exact {@code aud} tokens must carry: required. Use this IdP's own URL. */
+        public Builder audience(String audience) {
+            this.audience = audience;
+            return this;
+        }
+
+        /** The key-set URL, instead of discovering it from the issuer. */
+        public Builder jwksUri(String jwksUri) {
+            this.jwksUriText = jwksUri;
+            return this;
+        }
+
+        /** Leeway for {@code exp}, {@code nbf}, {@code iat}: 0 to 5 minutes, default 60 s. */
+        public Builder clockSkew(Duration clockSkew) {
+            this.clockSkew = clockSkew;
+            return this;
+        }
+
+        /** Least time between two fetches of the key set: 100 ms to 1 h, default 30 s. */
+        public Builder jwksCooldown(Duration cooldown) {
+            this.jwksCooldown = cooldown;
+            return this;
+        }
+
+        /** How long keys stay fresh when the response says nothing: default 5 min. */
+        public Builder jwksDefaultCacheAge(Duration age) {
+            this.jwksDefaultAge = age;
+            return this;
+        }
+
+        /** The longest keys stay fresh whatever the response says: default 1 h, at most 24 h. */
+        public Builder jwksMaxCacheAge(Duration age) {
+            this.jwksMaxAge = age;
+            return this;
+        }
+
+        /** Timeout of each key-set request: 100 ms to 60 s, default 5 s. */
+        public Builder httpTimeout(Duration timeout) {
+            this.httpTimeout = timeout;
+            return this;
+        }
+
+        /** The HTTP client for key-set requests; default a new one that never follows redirects. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public GitHubProvider build() {
+            Names.provider(name);
+            Urls.secure("issuer", issuer);
+            if (issuer.endsWith("/")) {
+                throw new IllegalArgumentException("issuer must not end with '/', got \"" + issuer + "\"");
+            }
+            if (audience == null || audience.isBlank()) {
+                throw new IllegalArgumentException("audience is required: the exact aud incoming tokens must carry");
+            }
+            jwksUri = jwksUriText == null ? null : Urls.secure("jwksUri", jwksUriText);
+            within("clockSkew", clockSkew, Duration.ZERO, Duration.ofMinutes(5));
+            within("jwksCooldown", jwksCooldown, Duration.ofMillis(100), Duration.ofHours(1));
+            within("jwksMaxCacheAge", jwksMaxAge, Duration.ofSeconds(1), Duration.ofHours(24));
+            within("jwksDefaultCacheAge", jwksDefaultAge, Duration.ZERO, jwksMaxAge);
+            within("httpTimeout", httpTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
+            Objects.requireNonNull(clock, "clock");
+            return new GitHubProvider(this);
+        }
+    }
+
+    static void within(String setting, Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+}

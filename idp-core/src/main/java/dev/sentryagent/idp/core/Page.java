@@ -1,0 +1,36 @@
+package dev.sentryagent.idp.core;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * One page of a listing.
+ *
+ * @param items the items, in id order
+ * @param nextCursor the cursor of the next page, or null when this is the last page
+ */
+public record Page<T>(List<T> items, String nextCursor) {
+    public Page {
+        items = List.copyOf(items);
+    }
+
+    /**
+     * A page from a query that fetched up to {@code limit + 1} items: the extra item, if there, only
+     * says that another page follows.
+     */
+    public static <T> Page<T> fromOverfetch(List<T> fetched, int limit, Function<T, UUID> id) {
+        Objects.requireNonNull(fetched, "fetched");
+        if (fetched.size() <= limit) {
+            return new Page<>(fetched, null);
+        }
+        List<T> items = fetched.subList(0, limit);
+        return new Page<>(items, PageRequest.encode(id.apply(items.get(limit - 1))));
+    }
+
+    public Optional<String> next() {
+        return Optional.ofNullable(nextCursor);
+    }
+}

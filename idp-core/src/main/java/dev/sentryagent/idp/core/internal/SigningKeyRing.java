@@ -1,0 +1,181 @@
+package dev.sentryagent.idp.core.internal;
+
+import dev.sentryagent.idp.core.SigningAlgorithm;
+import dev.sentryagent.idp.core.spi.SigningKey;
+import dev.sentryagent.idp.core.spi.SigningKeyStore;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This IdP's signing keys: which one signs now, and which ones the JWKS publishes.
+ *
+ * <p>Keys live in the store, so every server sharing it sees the same ring (each reloads at most
+ * every {@code refresh}). A new key is published at once but signs only after
+ * {@code activationDelay}, so that every server publishes it before any token carries it. A key
+ * that has been replaced stays published for {@code retention} (the longest token lifetime plus
+ * skew), so rotation never breaks a token already issued.
+ */
+public final class SigningKeyRing {
+    private static final Logger LOG = LoggerFactory.getLogger(SigningKeyRing.class);
+
+    /** A stored key, decoded. */
+    public record LoadedKey(SigningKey stored, SigningAlgorithm algorithm, PrivateKey privateKey,
+                            PublicJsonWebKey publicJwk) {
+        public String kid() {
+            return stored.kid();
+        }
+    }
+
+    private record Ring(List<LoadedKey> keys, Instant loadedAt) {
+    }
+
+    private final SigningKeyStore store;
+    private final SigningAlgorithm algorithm;
+    private final Duration retention;
+    private final Duration rotation;
+    private final Duration refresh;
+    private final Duration activationDelay;
+    private final Clock clock;
+    private volatile Ring ring;
+
+    public SigningKeyRing(SigningKeyStore store, SigningAlgorithm algorithm, Duration retention, Duration rotation,
+                          Duration refresh, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.algorithm = algorithm;
+        this.retention = retention;
+        this.rotation = rotation;
+        this.refresh = refresh;
+        this.activationDelay = refresh.multipliedBy(2);
+        this.clock = clock;
+    }
+
+    /** The key that signs now; creates the first key, and rotates when the current one is old. */
+    public LoadedKey current() {
+        Ring r = fresh();
+        Instant now = clock.instant();
+        LoadedKey active = active(r, now);
+        if (active == null || active.stored().createdAt().plus(rotation).isBefore(now) && newestOf(r) == active) {
+            synchronized (this) {
+                r = load();
+                active = active(r, now);
+                if (active == null || active.stored().createdAt().plus(rotation).isBefore(now) && newestOf(r) == active) {
+                    boolean first = active == null;
+                    add(now);
+                    r = load();
+                    active = first ? newestOf(r) : active(r, now);
+                }
+            }
+        }
+        return active;
+    }
+
+    /** Adds a new key now; it signs once every server has had time to publish it. */
+    public synchronized void rotate() {
+        add(clock.instant());
+        load();
+    }
+
+    /** The public keys to publish, newest first. */
+    public List<LoadedKey> published() {
+        current();
+        Ring r = fresh();
+        Instant now = clock.instant();
+        List<LoadedKey> keys = r.keys();
+        List<LoadedKey> out = new ArrayList<>();
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            boolean last = i == keys.size() - 1;
+            if (last || keys.get(i + 1).stored().createdAt().plus(activationDelay).plus(retention).isAfter(now)) {
+                out.add(keys.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** The published keys as a JWKS document. */
+    public String jwksJson() {
+        List<JsonWebKey> jwks = new ArrayList<>();
+        for (LoadedKey key : published()) {
+            jwks.add(key.publicJwk());
+        }
+        return new JsonWebKeySet(jwks).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+    }
+
+    private LoadedKey active(Ring r, Instant now) {
+        LoadedKey newest = null;
+        for (LoadedKey key : r.keys()) {
+            if (key.algorithm() != algorithm) {
+                continue;
+            }
+            if (!key.stored().createdAt().plus(activationDelay).isAfter(now) || newest == null) {
+                newest = key;
+            }
+        }
+        return newest;
+    }
+
+    private LoadedKey newestOf(Ring r) {
+        LoadedKey newest = null;
+        for (LoadedKey key : r.keys()) {
+            if (key.algorithm() == algorithm) {
+                newest = key;
+            }
+        }
+        return newest;
+    }
+
+    private Ring fresh() {
+        Ring r = ring;
+        if (r == null || r.loadedAt().plus(refresh).isBefore(clock.instant())) {
+            synchronized (this) {
+                r = ring;
+                if (r == null || r.loadedAt().plus(refresh).isBefore(clock.instant())) {
+                    r = load();
+                }
+            }
+        }
+        return r;
+    }
+
+    private Ring load() {
+        List<LoadedKey> keys = new ArrayList<>();
+        for (SigningKey stored : store.loadAll()) {
+            try {
+                SigningAlgorithm alg = SigningAlgorithm.fromJwsName(stored.algorithm());
+                PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(alg.decodePublic(stored.publicKey()));
+                jwk.setKeyId(stored.kid());
+                jwk.setAlgorithm(alg.jwsName());
+                jwk.setUse("sig");
+                keys.add(new LoadedKey(stored, alg, alg.decodePrivate(stored.privateKey()), jwk));
+            } catch (GeneralSecurityException | JoseException | IllegalArgumentException e) {
+                LOG.warn("signing-key kid={} cannot be decoded and is skipped: {}", stored.kid(), e.getMessage());
+            }
+        }
+        keys.sort(Comparator.comparing((LoadedKey k) -> k.stored().createdAt()).thenComparing(LoadedKey::kid));
+        Ring r = new Ring(List.copyOf(keys), clock.instant());
+        ring = r;
+        return r;
+    }
+
+    private void add(Instant now) {
+        KeyPair pair = algorithm.generateKeyPair();
+        SigningKey key = new SigningKey(UUID.randomUUID().toString(), algorithm.jwsName(),
+                pair.getPrivate().getEncoded(), pair.getPublic().getEncoded(), now);
+        store.add(key);
+        LOG.info("signing-key kid={} algorithm={} created", key.kid(), key.algorithm());
+    }
+}

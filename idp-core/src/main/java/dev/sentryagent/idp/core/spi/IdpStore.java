@@ -1,0 +1,20 @@
+package dev.sentryagent.idp.core.spi;
+
+/** Everything the IdP persists, from one store. */
+public interface IdpStore {
+
+    TrustPolicyRepository trustPolicies();
+
+    AgentRepository agents();
+
+    ReplayGuard replayGuard();
+
+    SigningKeyStore signingKeys();
+
+    /**
+     * Checks that the store answers.
+     *
+     * @throws dev.sentryagent.idp.core.UnavailableException when it does not
+     */
+    void checkHealth();
+}

@@ -1,0 +1,28 @@
+package dev.sentryagent.idp.core.spi;
+
+import dev.sentryagent.idp.core.CiIdentity;
+import java.time.Duration;
+
+/**
+ * A trusted issuer family of CI OIDC tokens. Implementations must be thread-safe.
+ */
+public interface OidcProvider {
+
+    /** The name requests use to select this provider, e.g. {@code github}. */
+    String name();
+
+    /** The exact {@code iss} this provider accepts. */
+    String issuer();
+
+    /**
+     * Verifies {@code token} completely (signature, algorithm, headers, issuer, audience, times and
+     * the claims the exchange needs) and returns the identity it states. Does not check replay.
+     *
+     * @throws dev.sentryagent.idp.core.InvalidTokenException naming the failed check
+     * @throws dev.sentryagent.idp.core.UnavailableException when the key set cannot be had
+     */
+    CiIdentity verify(String token);
+
+    /** The leeway applied to {@code exp}, {@code nbf} and {@code iat}. */
+    Duration clockSkew();
+}

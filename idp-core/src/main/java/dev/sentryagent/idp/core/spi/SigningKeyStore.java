@@ -1,0 +1,17 @@
+package dev.sentryagent.idp.core.spi;
+
+import java.util.List;
+
+/**
+ * Holds this IdP's signing keys, so that a restart, and every server sharing the store, signs
+ * with keys that all of them publish. Private keys are sensitive: see the store's documentation
+ * for how they are held at rest.
+ */
+public interface SigningKeyStore {
+
+    /** Every stored key, oldest first. */
+    List<SigningKey> loadAll();
+
+    /** Adds a key; a key with the same kid must not exist. */
+    void add(SigningKey key);
+}

@@ -1,0 +1,45 @@
+package dev.sentryagent.idp.core.spi;
+
+import dev.sentryagent.idp.core.Page;
+import dev.sentryagent.idp.core.TrustPolicy;
+import dev.sentryagent.idp.core.TrustPolicyQuery;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Stores trust policies. Every method is atomic; implementations must be thread-safe, and a
+ * store shared by several servers must stay correct when they race.
+ */
+public interface TrustPolicyRepository {
+
+    /**
+     * Stores a new policy.
+     *
+     * @throws dev.sentryagent.idp.core.DuplicatePolicyException when a policy with the same
+     *     {@link TrustPolicy#identityKey()} exists, naming that policy
+     * @throws dev.sentryagent.idp.core.InvalidRequestException when its agent does not exist
+     */
+    TrustPolicy create(TrustPolicy policy);
+
+    Optional<TrustPolicy> findById(UUID id);
+
+    /**
+     * The policies that could admit an exchange: same provider, same repository (case-insensitive),
+     * and the given agent, or, for {@code agentId == null}, only the policies that name no agent.
+     */
+    List<TrustPolicy> findCandidates(String provider, String repository, UUID agentId);
+
+    /** A page of policies that match the query's filters, in id order. */
+    Page<TrustPolicy> list(TrustPolicyQuery query);
+
+    /** Deletes a policy; false when there was none. */
+    boolean delete(UUID id);
+
+    /**
+     * Sets the repository and owner ids of a policy where they are still unset, atomically, and
+     * returns the policy as stored afterwards (so a caller that lost a race sees the winner's ids).
+     * Empty when the policy no longer exists.
+     */
+    Optional<TrustPolicy> pinRepositoryIds(UUID id, long repositoryId, long repositoryOwnerId);
+}
