@@ -1,0 +1,69 @@
+package dev.sentryagent.idp.core.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.core.spi.ReplayGuard;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ReplayGuard} must do. */
+public abstract class ReplayGuardContract {
+    protected ReplayGuard guard;
+
+    protected abstract IdpStore newStore();
+
+    @BeforeEach
+    void setUpStore() {
+        guard = newStore().replayGuard();
+    }
+
+    Instant later() {
+        return Instant.now().plusSeconds(600);
+    }
+
+    @Test
+    void firstUseThenTrueOnceThenFalse() {
+        assertThat(guard.firstUse("https://issuer", "jti-1", later())).isTrue();
+        assertThat(guard.firstUse("https://issuer", "jti-1", later())).isFalse();
+    }
+
+    @Test
+    void sameJtiOfAnotherIssuerIsAnotherToken() {
+        assertThat(guard.firstUse("https://issuer-a", "jti-1", later())).isTrue();
+        assertThat(guard.firstUse("https://issuer-b", "jti-1", later())).isTrue();
+    }
+
+    @Test
+    void concurrentUsesOfOneJtiThenExactlyOneWins() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Callable<Boolean>> calls = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                calls.add(() -> guard.firstUse("https://issuer", "raced", later()));
+            }
+            int wins = 0;
+            for (Future<Boolean> f : pool.invokeAll(calls)) {
+                wins += f.get() ? 1 : 0;
+            }
+            assertThat(wins).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void metacharactersInJtiAreStoredVerbatim() {
+        String jti = "'; DELETE FROM oidc_replay; --";
+        assertThat(guard.firstUse("https://issuer", jti, later())).isTrue();
+        assertThat(guard.firstUse("https://issuer", jti, later())).isFalse();
+        assertThat(guard.firstUse("https://issuer", "other", later())).isTrue();
+    }
+}
