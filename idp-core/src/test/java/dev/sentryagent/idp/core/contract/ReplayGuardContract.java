@@ -11,18 +11,28 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link ReplayGuard} must do. */
 public abstract class ReplayGuardContract {
+    protected IdpStore store;
     protected ReplayGuard guard;
 
     protected abstract IdpStore newStore();
 
+    @AfterEach
+    void closeStore() throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
     @BeforeEach
     void setUpStore() {
-        guard = newStore().replayGuard();
+        store = newStore();
+        guard = store.replayGuard();
     }
 
     Instant later() {

@@ -10,18 +10,28 @@ import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link SigningKeyStore} must do. */
 public abstract class SigningKeyStoreContract {
+    protected IdpStore store;
     protected SigningKeyStore keys;
 
     protected abstract IdpStore newStore();
 
+    @AfterEach
+    void closeStore() throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
     @BeforeEach
     void setUpStore() {
-        keys = newStore().signingKeys();
+        store = newStore();
+        keys = store.signingKeys();
     }
 
     static SigningKey key(String kid, Instant createdAt) {

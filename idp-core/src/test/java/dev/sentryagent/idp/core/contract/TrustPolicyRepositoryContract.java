@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,13 @@ public abstract class TrustPolicyRepositoryContract {
 
     /** A new store with no data. */
     protected abstract IdpStore newStore();
+
+    @AfterEach
+    void closeStore() throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
 
     @BeforeEach
     void setUpStore() {

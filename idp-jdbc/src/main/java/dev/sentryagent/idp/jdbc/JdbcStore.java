@@ -1,0 +1,258 @@
+package dev.sentryagent.idp.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sentryagent.idp.core.UnavailableException;
+import dev.sentryagent.idp.core.spi.AgentRepository;
+import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.core.spi.SigningKeyStore;
+import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
+import dev.sentryagent.idp.jdbc.internal.JdbcAgents;
+import dev.sentryagent.idp.jdbc.internal.JdbcReplayGuard;
+import dev.sentryagent.idp.jdbc.internal.JdbcSigningKeys;
+import dev.sentryagent.idp.jdbc.internal.JdbcTrustPolicies;
+import dev.sentryagent.idp.jdbc.internal.KeyProtector;
+import dev.sentryagent.idp.jdbc.internal.Sql;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every idp-core storage interface over one JDBC database: H2 (the embedded default) or
+ * PostgreSQL. Any number of servers may share one PostgreSQL database: uniqueness of policies
+ * and single use of tokens are decided by the database's constraints.
+ *
+ * <p>The schema ships as Flyway migrations in this jar, at {@value #MIGRATIONS}, with the history
+ * table {@value #HISTORY_TABLE}; the store runs them at start unless told not to, and a user's own
+ * Flyway may run them instead (see the README).
+ *
+ * <p>Signing keys are held in table {@code signing_keys}. Without a key-encryption key, private
+ * keys are stored unwrapped (PKCS#8, base64): anyone who can read that table or a backup of it can
+ * mint tokens, so protect the database like a secret. With {@link Builder#keyEncryptionKey(byte[])}
+ * they are wrapped with AES-256-GCM and the database alone is not enough.
+ *
+ * <p>Storage failures surface as {@link UnavailableException}, never as a wrong answer.
+ */
+public final class JdbcStore implements IdpStore, AutoCloseable {
+    /** Where the migrations live on the classpath. */
+    public static final String MIGRATIONS = "classpath:db/sentryagent-idp/migration";
+    /** Flyway's history table for these migrations, apart from any of the application's own. */
+    public static final String HISTORY_TABLE = "sentryagent_idp_schema_history";
+    /** The embedded default: an H2 file database under {@code ./data}. */
+    public static final String DEFAULT_URL = "jdbc:h2:file:./data/idp";
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+
+    private final HikariDataSource ownedPool;
+    private final Sql sql;
+    private final JdbcTrustPolicies trustPolicies;
+    private final JdbcAgents agents;
+    private final JdbcReplayGuard replayGuard;
+    private final JdbcSigningKeys signingKeys;
+    private final String description;
+
+    private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, KeyProtector protector, Clock clock,
+                      String description) {
+        this.ownedPool = ownedPool;
+        this.sql = new Sql(Jdbi.create(dataSource));
+        this.trustPolicies = new JdbcTrustPolicies(sql);
+        this.agents = new JdbcAgents(sql);
+        this.replayGuard = new JdbcReplayGuard(sql, clock);
+        this.signingKeys = new JdbcSigningKeys(sql, protector);
+        this.description = description;
+    }
+
+    /** A store on {@code url}, with a connection pool of its own, migrated. */
+    public static JdbcStore create(String url, String user, String password) {
+        return builder().url(url).user(user).password(password).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs this library's migrations on {@code dataSource}; what {@link #builder()} does at start by default. */
+    public static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations(MIGRATIONS)
+                .table(HISTORY_TABLE)
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+
+    @Override
+    public TrustPolicyRepository trustPolicies() {
+        return trustPolicies;
+    }
+
+    @Override
+    public AgentRepository agents() {
+        return agents;
+    }
+
+    @Override
+    public JdbcReplayGuard replayGuard() {
+        return replayGuard;
+    }
+
+    @Override
+    public SigningKeyStore signingKeys() {
+        return signingKeys;
+    }
+
+    @Override
+    public void checkHealth() {
+        sql.call(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
+    }
+
+    /** Deletes at most {@code max} expired replay records now; the guard also does this as it goes. */
+    public int purgeExpiredReplays(int max) {
+        return replayGuard.purgeExpired(max);
+    }
+
+    /** The JDBC URL without credentials, for logs. */
+    public String description() {
+        return description;
+    }
+
+    /** Closes the connection pool, if this store created it. */
+    @Override
+    public void close() {
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    /**
+     * Settings of a {@link JdbcStore}: {@link #url(String)} or {@link #dataSource(DataSource)};
+     * the rest have defaults that fit a small server.
+     */
+    public static final class Builder {
+        private String url = DEFAULT_URL;
+        private String user = "";
+        private String password = "";
+        private DataSource dataSource;
+        private int maximumPoolSize = 10;
+        private Duration connectionTimeout = Duration.ofSeconds(3);
+        private boolean migrate = true;
+        private byte[] keyEncryptionKey;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** An H2 ({@code jdbc:h2:...}) or PostgreSQL ({@code jdbc:postgresql://...}) URL; default {@value #DEFAULT_URL_TEXT}. */
+        public Builder url(String url) {
+            this.url = url;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user == null ? "" : user;
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = password == null ? "" : password;
+            return this;
+        }
+
+        /** Use the application's own pool instead of creating one; {@link JdbcStore#close()} leaves it open. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = dataSource;
+            return this;
+        }
+
+        /** Connections in the pool this store creates: 1 to 100, default 10. */
+        public Builder maximumPoolSize(int size) {
+            this.maximumPoolSize = size;
+            return this;
+        }
+
+        /** How long a call waits for a connection before failing as unavailable: default 3 s. */
+        public Builder connectionTimeout(Duration timeout) {
+            this.connectionTimeout = timeout;
+            return this;
+        }
+
+        /** Leaves the migrations to the application's own Flyway (location {@link JdbcStore#MIGRATIONS}). */
+        public Builder skipMigrations() {
+            this.migrate = false;
+            return this;
+        }
+
+        /** A 32-byte AES key that wraps private signing keys at rest. Keep it outside the database. */
+        public Builder keyEncryptionKey(byte[] key) {
+            this.keyEncryptionKey = key == null ? null : key.clone();
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        static final String DEFAULT_URL_TEXT = "jdbc:h2:file:./data/idp";
+
+        public JdbcStore build() {
+            if (maximumPoolSize < 1 || maximumPoolSize > 100) {
+                throw new IllegalArgumentException("maximumPoolSize must be between 1 and 100, got " + maximumPoolSize);
+            }
+            Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+            if (connectionTimeout.toMillis() < 250) {
+                throw new IllegalArgumentException("connectionTimeout must be at least 250 ms, got " + connectionTimeout);
+            }
+            KeyProtector protector = new KeyProtector(keyEncryptionKey);
+            HikariDataSource pool = null;
+            DataSource source = dataSource;
+            String description;
+            if (source == null) {
+                if (url == null || !(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {
+                    throw new IllegalArgumentException("url must be an H2 (jdbc:h2:...) or PostgreSQL "
+                            + "(jdbc:postgresql://...) JDBC URL, got \"" + url + "\"");
+                }
+                HikariConfig config = new HikariConfig();
+                config.setPoolName("sentryagent-idp");
+                config.setJdbcUrl(url);
+                config.setUsername(user);
+                config.setPassword(password);
+                config.setMaximumPoolSize(maximumPoolSize);
+                config.setMinimumIdle(Math.min(2, maximumPoolSize));
+                config.setConnectionTimeout(connectionTimeout.toMillis());
+                config.setValidationTimeout(Math.min(1000, connectionTimeout.toMillis() - 1));
+                config.setInitializationFailTimeout(connectionTimeout.toMillis());
+                try {
+                    pool = new HikariDataSource(config);
+                } catch (RuntimeException e) {
+                    throw new UnavailableException("The store at " + url.replaceAll("[?;].*", "")
+                            + " cannot be reached: " + e.getMessage(), e);
+                }
+                source = pool;
+                description = url.replaceAll("[?;].*", "");
+            } else {
+                description = "application DataSource";
+            }
+            try {
+                if (migrate) {
+                    migrate(source);
+                }
+                JdbcStore store = new JdbcStore(source, pool, protector, clock, description);
+                store.signingKeys().loadAll(); // fail at start, not at the first exchange, on a wrong key-encryption key
+                LOG.info("store {} ready (migrations {})", description, migrate ? "applied" : "left to the application");
+                return store;
+            } catch (RuntimeException e) {
+                if (pool != null) {
+                    pool.close();
+                }
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.sentryagent.idp.jdbc.internal;
+
+import dev.sentryagent.idp.core.Agent;
+import dev.sentryagent.idp.core.InvalidRequestException;
+import dev.sentryagent.idp.core.Page;
+import dev.sentryagent.idp.core.PageRequest;
+import dev.sentryagent.idp.core.spi.AgentRepository;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
+
+/** Agents in table {@code agents}; deleting one cascades to its trust policies. */
+public final class JdbcAgents implements AgentRepository {
+    private static final String COLUMNS = "id, name, description, created_at, created_by";
+
+    private final Sql sql;
+
+    public JdbcAgents(Sql sql) {
+        this.sql = sql;
+    }
+
+    static Agent map(ResultSet rs) throws SQLException {
+        return new Agent(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("description"),
+                Sql.instant(rs.getLong("created_at")), rs.getString("created_by"));
+    }
+
+    @Override
+    public Agent create(Agent agent) {
+        return sql.call(handle -> {
+            try {
+                handle.createUpdate("INSERT INTO agents (" + COLUMNS + ") "
+                                + "VALUES (:id, :name, :description, :createdAt, :createdBy)")
+                        .bind("id", agent.id())
+                        .bind("name", agent.name())
+                        .bindByType("description", agent.description(), String.class)
+                        .bind("createdAt", Sql.millis(agent.createdAt()))
+                        .bind("createdBy", agent.createdBy())
+                        .execute();
+                return agent;
+            } catch (JdbiException e) {
+                if (Sql.isUniqueViolation(e)) {
+                    throw new InvalidRequestException("an agent with id " + agent.id() + " already exists");
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Agent> findById(UUID id) {
+        return sql.call(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM agents WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    @Override
+    public Page<Agent> list(PageRequest page) {
+        List<Agent> fetched = sql.call(handle -> {
+            Query q = handle.createQuery("SELECT " + COLUMNS + " FROM agents"
+                    + (page.after() == null ? "" : " WHERE CAST(id AS VARCHAR(36)) > :after")
+                    + " ORDER BY CAST(id AS VARCHAR(36)) LIMIT :limit")
+                    .bind("limit", page.limit() + 1);
+            if (page.after() != null) {
+                q.bind("after", page.after().toString());
+            }
+            return q.map((rs, ctx) -> map(rs)).list();
+        });
+        return Page.fromOverfetch(fetched, page.limit(), Agent::id);
+    }
+
+    @Override
+    public boolean delete(UUID id) {
+        return sql.call(handle -> handle.createUpdate("DELETE FROM agents WHERE id = :id").bind("id", id).execute() > 0);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sentryagent.idp.jdbc.internal;
+
+import dev.sentryagent.idp.core.spi.SigningKey;
+import dev.sentryagent.idp.core.spi.SigningKeyStore;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.jdbi.v3.core.JdbiException;
+
+/** Signing keys in table {@code signing_keys}, private keys protected by a {@link KeyProtector}. */
+public final class JdbcSigningKeys implements SigningKeyStore {
+    private final Sql sql;
+    private final KeyProtector protector;
+
+    public JdbcSigningKeys(Sql sql, KeyProtector protector) {
+        this.sql = sql;
+        this.protector = protector;
+    }
+
+    private record Row(String kid, String algorithm, String privateKey, String publicKey, long createdAt) {
+    }
+
+    @Override
+    public List<SigningKey> loadAll() {
+        List<Row> rows = sql.call(handle -> handle.createQuery("SELECT kid, algorithm, private_key, public_key, created_at "
+                        + "FROM signing_keys ORDER BY created_at, kid")
+                .map((rs, ctx) -> new Row(rs.getString("kid"), rs.getString("algorithm"), rs.getString("private_key"),
+                        rs.getString("public_key"), rs.getLong("created_at")))
+                .list());
+        List<SigningKey> keys = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            // A key that cannot be unwrapped stops everything: silently minting a new key would
+            // hide a lost or wrong key-encryption key until every old token failed.
+            keys.add(new SigningKey(row.kid(), row.algorithm(), protector.unprotect(row.kid(), row.privateKey()),
+                    Base64.getDecoder().decode(row.publicKey()), Sql.instant(row.createdAt())));
+        }
+        return keys;
+    }
+
+    @Override
+    public void add(SigningKey key) {
+        sql.call(handle -> {
+            try {
+                return handle.createUpdate("INSERT INTO signing_keys (kid, algorithm, private_key, public_key, created_at) "
+                                + "VALUES (:kid, :algorithm, :privateKey, :publicKey, :createdAt)")
+                        .bind("kid", key.kid())
+                        .bind("algorithm", key.algorithm())
+                        .bind("privateKey", protector.protect(key.kid(), key.privateKey()))
+                        .bind("publicKey", Base64.getEncoder().encodeToString(key.publicKey()))
+                        .bind("createdAt", Sql.millis(key.createdAt()))
+                        .execute();
+            } catch (JdbiException e) {
+                if (Sql.isUniqueViolation(e)) {
+                    throw new IllegalStateException("a signing key with kid " + key.kid() + " already exists");
+                }
+                throw e;
+            }
+        });
+    }
+}

@@ -1,0 +1,164 @@
+package dev.sentryagent.idp.jdbc.internal;
+
+import dev.sentryagent.idp.core.DuplicatePolicyException;
+import dev.sentryagent.idp.core.InvalidRequestException;
+import dev.sentryagent.idp.core.Page;
+import dev.sentryagent.idp.core.TrustPolicy;
+import dev.sentryagent.idp.core.TrustPolicyQuery;
+import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+import java.sql.Types;
+
+/** Trust policies in table {@code oidc_trust_policies}. */
+public final class JdbcTrustPolicies implements TrustPolicyRepository {
+    private static final String COLUMNS = "id, provider, repository, branch, agent_id, repository_id, "
+            + "repository_owner_id, created_at";
+
+    private final Sql sql;
+
+    public JdbcTrustPolicies(Sql sql) {
+        this.sql = sql;
+    }
+
+    static TrustPolicy map(ResultSet rs) throws SQLException {
+        return new TrustPolicy(rs.getObject("id", UUID.class), rs.getString("provider"), rs.getString("repository"),
+                rs.getString("branch"), rs.getObject("agent_id", UUID.class), Sql.nullableLong(rs, "repository_id"),
+                Sql.nullableLong(rs, "repository_owner_id"), Sql.instant(rs.getLong("created_at")));
+    }
+
+    @Override
+    public TrustPolicy create(TrustPolicy policy) {
+        return sql.call(handle -> {
+            try {
+                Update insert = handle.createUpdate("INSERT INTO oidc_trust_policies (id, provider, repository, repository_key, branch, "
+                                + "branch_key, agent_id, agent_key, repository_id, repository_owner_id, created_at) "
+                                + "VALUES (:id, :provider, :repository, :repositoryKey, :branch, :branchKey, :agentId, "
+                                + ":agentKey, :repositoryId, :repositoryOwnerId, :createdAt)")
+                        .bind("id", policy.id())
+                        .bind("provider", policy.provider())
+                        .bind("repository", policy.repository())
+                        .bind("repositoryKey", policy.repositoryKey())
+                        .bindByType("branch", policy.branch(), String.class)
+                        .bind("branchKey", policy.branch() == null ? "" : policy.branch())
+                        .bind("agentKey", policy.agentId() == null ? "" : policy.agentId().toString())
+                        .bindByType("repositoryId", policy.repositoryId(), Long.class)
+                        .bindByType("repositoryOwnerId", policy.repositoryOwnerId(), Long.class)
+                        .bind("createdAt", Sql.millis(policy.createdAt()));
+                // An untyped null would reach PostgreSQL as varchar, which a uuid column refuses.
+                if (policy.agentId() == null) {
+                    insert.bindNull("agentId", Types.OTHER);
+                } else {
+                    insert.bind("agentId", policy.agentId());
+                }
+                insert.execute();
+                return policy;
+            } catch (JdbiException e) {
+                if (Sql.isUniqueViolation(e)) {
+                    throw new DuplicatePolicyException(existingId(handle, policy));
+                }
+                if (Sql.isForeignKeyViolation(e)) {
+                    throw new InvalidRequestException("agentId must name an existing agent, got " + policy.agentId());
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static UUID existingId(Handle handle, TrustPolicy policy) {
+        return handle.createQuery("SELECT id FROM oidc_trust_policies WHERE provider = :provider "
+                        + "AND repository_key = :repositoryKey AND branch_key = :branchKey AND agent_key = :agentKey")
+                .bind("provider", policy.provider())
+                .bind("repositoryKey", policy.repositoryKey())
+                .bind("branchKey", policy.branch() == null ? "" : policy.branch())
+                .bind("agentKey", policy.agentId() == null ? "" : policy.agentId().toString())
+                .map((rs, ctx) -> rs.getObject("id", UUID.class))
+                .findOne()
+                .orElse(policy.id()); // the clash was on the primary key itself
+    }
+
+    @Override
+    public Optional<TrustPolicy> findById(UUID id) {
+        return sql.call(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM oidc_trust_policies WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    @Override
+    public List<TrustPolicy> findCandidates(String provider, String repository, UUID agentId) {
+        return sql.call(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM oidc_trust_policies "
+                        + "WHERE provider = :provider AND repository_key = :repositoryKey AND agent_key = :agentKey")
+                .bind("provider", provider)
+                .bind("repositoryKey", repository.toLowerCase(Locale.ROOT))
+                .bind("agentKey", agentId == null ? "" : agentId.toString())
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
+    @Override
+    public Page<TrustPolicy> list(TrustPolicyQuery query) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (query.provider() != null) {
+            where.append(" AND provider = :provider");
+        }
+        if (query.repository() != null) {
+            where.append(" AND repository_key = :repositoryKey");
+        }
+        if (query.agentId() != null) {
+            where.append(" AND agent_key = :agentKey");
+        }
+        if (query.page().after() != null) {
+            where.append(" AND CAST(id AS VARCHAR(36)) > :after");
+        }
+        String statement = "SELECT " + COLUMNS + " FROM oidc_trust_policies" + where
+                + " ORDER BY CAST(id AS VARCHAR(36)) LIMIT :limit";
+        List<TrustPolicy> fetched = sql.call(handle -> {
+            Query q = handle.createQuery(statement).bind("limit", query.page().limit() + 1);
+            if (query.provider() != null) {
+                q.bind("provider", query.provider());
+            }
+            if (query.repository() != null) {
+                q.bind("repositoryKey", query.repository().toLowerCase(Locale.ROOT));
+            }
+            if (query.agentId() != null) {
+                q.bind("agentKey", query.agentId().toString());
+            }
+            if (query.page().after() != null) {
+                q.bind("after", query.page().after().toString());
+            }
+            return q.map((rs, ctx) -> map(rs)).list();
+        });
+        return Page.fromOverfetch(fetched, query.page().limit(), TrustPolicy::id);
+    }
+
+    @Override
+    public boolean delete(UUID id) {
+        return sql.call(handle -> handle.createUpdate("DELETE FROM oidc_trust_policies WHERE id = :id")
+                .bind("id", id).execute() > 0);
+    }
+
+    @Override
+    public Optional<TrustPolicy> pinRepositoryIds(UUID id, long repositoryId, long repositoryOwnerId) {
+        // One statement per column keeps each "set where unset" atomic without locking the row.
+        return sql.inTransaction(handle -> {
+            handle.createUpdate("UPDATE oidc_trust_policies SET repository_id = :value "
+                    + "WHERE id = :id AND repository_id IS NULL").bind("id", id).bind("value", repositoryId).execute();
+            handle.createUpdate("UPDATE oidc_trust_policies SET repository_owner_id = :value "
+                    + "WHERE id = :id AND repository_owner_id IS NULL").bind("id", id).bind("value", repositoryOwnerId)
+                    .execute();
+            return handle.createQuery("SELECT " + COLUMNS + " FROM oidc_trust_policies WHERE id = :id")
+                    .bind("id", id)
+                    .map((rs, ctx) -> map(rs))
+                    .findOne();
+        });
+    }
+}

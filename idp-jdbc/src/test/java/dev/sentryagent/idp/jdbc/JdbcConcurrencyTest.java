@@ -1,0 +1,101 @@
+package dev.sentryagent.idp.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentryagent.idp.core.DuplicatePolicyException;
+import dev.sentryagent.idp.core.TrustPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** Races that only the database's constraints can decide. */
+class JdbcConcurrencyTest {
+
+    void identicalPolicyFromTwentyThreadsThenExactlyOneCreated(Supplier<JdbcStore> stores) throws Exception {
+        try (JdbcStore store = stores.get()) {
+            ExecutorService pool = Executors.newFixedThreadPool(20);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Callable<Object>> calls = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    calls.add(() -> {
+                        start.await();
+                        try {
+                            return store.trustPolicies().create(TrustPolicy.create("github", "Org/Raced", "main", null));
+                        } catch (DuplicatePolicyException e) {
+                            return e;
+                        }
+                    });
+                }
+                List<Future<Object>> futures = new ArrayList<>();
+                for (Callable<Object> call : calls) {
+                    futures.add(pool.submit(call));
+                }
+                start.countDown();
+                List<TrustPolicy> created = new ArrayList<>();
+                List<UUID> namedExisting = new ArrayList<>();
+                for (Future<Object> f : futures) {
+                    Object outcome = f.get();
+                    if (outcome instanceof TrustPolicy p) {
+                        created.add(p);
+                    } else {
+                        namedExisting.add(((DuplicatePolicyException) outcome).existingId());
+                    }
+                }
+                assertThat(created).hasSize(1);
+                assertThat(namedExisting).hasSize(19).containsOnly(created.get(0).id());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void identicalPolicyRacedOnPostgresThenOneCreatedRestNameIt() throws Exception {
+        identicalPolicyFromTwentyThreadsThenExactlyOneCreated(TestDatabases::postgresStore);
+    }
+
+    @Test
+    void identicalPolicyRacedOnH2ThenOneCreatedRestNameIt() throws Exception {
+        identicalPolicyFromTwentyThreadsThenExactlyOneCreated(TestDatabases::h2Store);
+    }
+
+    @Test
+    void sameJtiFromTwoServersOnOnePostgresThenExactlyOneFirstUse() throws Exception {
+        try (JdbcStore serverA = TestDatabases.postgresStore();
+             JdbcStore serverB = JdbcStore.create(TestDatabases.postgresUrl(), TestDatabases.postgresUser(),
+                     TestDatabases.postgresPassword())) {
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try {
+                for (int round = 0; round < 25; round++) {
+                    String jti = "jti-" + round;
+                    CountDownLatch start = new CountDownLatch(1);
+                    List<Future<Boolean>> futures = new ArrayList<>();
+                    for (int i = 0; i < 8; i++) {
+                        JdbcStore server = i % 2 == 0 ? serverA : serverB;
+                        futures.add(pool.submit(() -> {
+                            start.await();
+                            return server.replayGuard().firstUse("https://issuer", jti, Instant.now().plusSeconds(600));
+                        }));
+                    }
+                    start.countDown();
+                    int wins = 0;
+                    for (Future<Boolean> f : futures) {
+                        wins += f.get() ? 1 : 0;
+                    }
+                    assertThat(wins).as("first uses of " + jti).isEqualTo(1);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}
