@@ -86,6 +86,7 @@ public final class SigningKeyRing {
 
     /** Adds a new key now; it signs once every server has had time to publish it. */
     public synchronized void rotate() {
+        load();
         add(clock.instant());
         load();
     }
@@ -172,6 +173,14 @@ public final class SigningKeyRing {
     }
 
     private void add(Instant now) {
+        // A new key is always strictly newer than every stored key, so "newest" is never a tie.
+        Ring r = ring;
+        if (r != null && !r.keys().isEmpty()) {
+            Instant newest = r.keys().get(r.keys().size() - 1).stored().createdAt();
+            if (!now.isAfter(newest)) {
+                now = newest.plusMillis(1);
+            }
+        }
         KeyPair pair = algorithm.generateKeyPair();
         SigningKey key = new SigningKey(UUID.randomUUID().toString(), algorithm.jwsName(),
                 pair.getPrivate().getEncoded(), pair.getPublic().getEncoded(), now);
