@@ -1,0 +1,89 @@
+package dev.sentryagent.idp.javalin;
+
+import dev.sentryagent.idp.core.TokenExchanger;
+import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.javalin.internal.Routes;
+import io.javalin.config.JavalinState;
+import io.javalin.plugin.Plugin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The routes of the HTTP contract as a Javalin plugin, for a team's own Javalin app:
+ *
+ * <pre>{@code
+ * Javalin.create(config -> config.registerPlugin(IdpPlugin.builder()
+ *         .exchanger(exchanger).store(store).adminToken(AdminToken.parse(secret)).build()));
+ * }</pre>
+ *
+ * <p>Every route answers errors as RFC 6749-style JSON and never echoes a submitted token.
+ * Without an admin token, the admin routes answer 503 and say why.
+ */
+public final class IdpPlugin extends Plugin<Void> {
+    private final Routes routes;
+
+    private IdpPlugin(Builder b) {
+        this.routes = new Routes(b.exchanger, b.store, b.adminToken, openApiDocument());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void onInitialize(JavalinState state) {
+        routes.register(state.routes);
+    }
+
+    @Override
+    public String name() {
+        return "sentryagent-idp";
+    }
+
+    /** The OpenAPI 3.1 document of the contract, as served at {@code /api/v1/openapi.json}. */
+    public static String openApiDocument() {
+        try (InputStream in = IdpPlugin.class.getResourceAsStream("openapi.json")) {
+            return new String(Objects.requireNonNull(in, "openapi.json is missing from the jar").readAllBytes(),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Settings of an {@link IdpPlugin}: the exchanger and the store are required. */
+    public static final class Builder {
+        private TokenExchanger exchanger;
+        private IdpStore store;
+        private AdminToken adminToken;
+
+        private Builder() {
+        }
+
+        public Builder exchanger(TokenExchanger exchanger) {
+            this.exchanger = exchanger;
+            return this;
+        }
+
+        /** The store whose trust policies and agents the admin routes manage (the exchanger's own). */
+        public Builder store(IdpStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** The administrator's secret; without one the admin routes answer 503. */
+        public Builder adminToken(AdminToken adminToken) {
+            this.adminToken = adminToken;
+            return this;
+        }
+
+        public IdpPlugin build() {
+            if (exchanger == null || store == null) {
+                throw new IllegalArgumentException("exchanger and store are required");
+            }
+            return new IdpPlugin(this);
+        }
+    }
+}

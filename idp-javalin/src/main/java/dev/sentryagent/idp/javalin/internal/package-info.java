@@ -1,0 +1,2 @@
+/** Implementation details of the HTTP adapter; not API. */
+package dev.sentryagent.idp.javalin.internal;
