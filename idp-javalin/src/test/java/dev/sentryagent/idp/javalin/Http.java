@@ -1,0 +1,113 @@
+package dev.sentryagent.idp.javalin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A small real HTTP client for the tests. */
+public final class Http {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+
+    public Http(String base) {
+        this.base = base;
+    }
+
+    /** A response with its body parsed as JSON where it is JSON. */
+    public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
+            try {
+                return MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        public String error() {
+            return json().path("error").asText(null);
+        }
+
+        public String description() {
+            return json().path("error_description").asText(null);
+        }
+    }
+
+    public Response send(String method, String path, String contentType, String body, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        try {
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public Response get(String path, String bearer) {
+        return send("GET", path, null, null, bearer);
+    }
+
+    public Response delete(String path, String bearer) {
+        return send("DELETE", path, null, null, bearer);
+    }
+
+    public Response postJson(String path, Object body, String bearer) {
+        try {
+            return send("POST", path, "application/json",
+                    body instanceof String s ? s : MAPPER.writeValueAsString(body), bearer);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public Response postForm(String path, Map<String, String> form) {
+        return send("POST", path, "application/x-www-form-urlencoded", form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&")), null);
+    }
+
+    /** Exchanges {@code token}: bootstrap when {@code agentId} is null. */
+    public Response exchange(String token, String agentId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        if (agentId != null) {
+            body.put("agentId", agentId);
+        }
+        return postJson("/api/v1/oidc/token", body, null);
+    }
+
+    public static Map<String, Object> map(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+}
