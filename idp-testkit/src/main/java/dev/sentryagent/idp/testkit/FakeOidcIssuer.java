@@ -48,12 +48,12 @@ public final class FakeOidcIssuer implements AutoCloseable {
     private volatile String jwksCacheControl = "max-age=300";
     private volatile boolean jwksEmpty;
 
-    private FakeOidcIssuer(String defaultAudience, Clock clock) throws IOException {
+    private FakeOidcIssuer(String defaultAudience, Clock clock, int port) throws IOException {
         this.defaultAudience = defaultAudience;
         this.clock = clock;
         this.current = newKey();
         this.published.add(current);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         this.executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "fake-oidc-issuer");
             t.setDaemon(true);
@@ -73,8 +73,13 @@ public final class FakeOidcIssuer implements AutoCloseable {
 
     /** As {@link #start(String)}, with the clock that stamps {@code iat} and {@code exp}. */
     public static FakeOidcIssuer start(String defaultAudience, Clock clock) {
+        return start(defaultAudience, clock, 0);
+    }
+
+    /** As {@link #start(String, Clock)}, on a given loopback port (0: any free port). */
+    public static FakeOidcIssuer start(String defaultAudience, Clock clock, int port) {
         try {
-            return new FakeOidcIssuer(defaultAudience, clock);
+            return new FakeOidcIssuer(defaultAudience, clock, port);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the fake OIDC issuer on loopback", e);
         }
@@ -97,6 +102,46 @@ public final class FakeOidcIssuer implements AutoCloseable {
     /** A token with GitHub's claims for {@code octo-org/octo-repo} on {@code main}; override anything. */
     public GitHubTokenBuilder token() {
         return new GitHubTokenBuilder(this, clock);
+    }
+
+    /**
+     * Also serves {@code GET /token?repository=owner/name&branch=main} (optional {@code agent} is
+     * ignored; {@code tag}, {@code event} and {@code audience} override), minting a fresh token per
+     * call. For demos and manual testing only: anyone who can reach the port can mint tokens.
+     */
+    public FakeOidcIssuer enableMintEndpoint() {
+        server.createContext("/token", exchange -> {
+            Map<String, String> query = new LinkedHashMap<>();
+            String raw = exchange.getRequestURI().getRawQuery();
+            if (raw != null) {
+                for (String pair : raw.split("&")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        query.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                                java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            GitHubTokenBuilder builder = token().repository(query.getOrDefault("repository", "octo-org/octo-repo"));
+            if (query.containsKey("tag")) {
+                builder.tag(query.get("tag"));
+            } else {
+                builder.branch(query.getOrDefault("branch", "main"));
+            }
+            if (query.containsKey("event")) {
+                builder.eventName(query.get("event"));
+            }
+            if (query.containsKey("audience")) {
+                builder.audience(query.get("audience"));
+            }
+            byte[] body = (builder.mint() + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        return this;
     }
 
     /** The key that signs new tokens. */

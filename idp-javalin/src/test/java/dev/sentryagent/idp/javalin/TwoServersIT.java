@@ -1,0 +1,49 @@
+package dev.sentryagent.idp.javalin;
+
+import static dev.sentryagent.idp.javalin.Http.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentryagent.idp.testkit.FakeOidcIssuer;
+import dev.sentryagent.idp.testkit.LocalPostgres;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two server processes on one PostgreSQL: one replay guard, one key set. */
+class TwoServersIT {
+    static final String ADMIN = "two-servers-admin-secret-0123456789ab";
+    static final String ISSUER = "https://idp.example.test";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tokenExchangedOnOneServerIsAReplayOnTheOtherAndBothPublishTheSameKeys() throws Exception {
+        try (LocalPostgres postgres = LocalPostgres.start();
+             FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
+            Map<String, String> env = Map.of(
+                    "IDP_ISSUER", ISSUER,
+                    "IDP_DB_URL", postgres.jdbcUrl(),
+                    "IDP_DB_USER", postgres.user(),
+                    "IDP_ADMIN_TOKEN", ADMIN,
+                    "IDP_GITHUB_ISSUER", github.issuer());
+            try (ServerProcess a = ServerProcess.start(env, dir); ServerProcess b = ServerProcess.start(env, dir)) {
+                assertThat(a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
+                        .status()).isEqualTo(201);
+                String token = github.token().mint();
+
+                assertThat(a.http.exchange(token, null).status()).isEqualTo(200);
+                Http.Response replay = b.http.exchange(token, null);
+                HttpContractTest.assertError(replay, 401, "invalid_token", "The OIDC token was already exchanged");
+
+                String fromB = b.http.exchange(github.token().mint(), null).json().get("access_token").asText();
+                assertThat(a.http.postJson("/api/v1/agents", map("name", "made-on-a"), fromB).status())
+                        .as("a token signed by b is accepted by a").isEqualTo(201);
+                assertThat(ServerProcess.kids(a.http.get("/.well-known/jwks.json", null).body()))
+                        .isEqualTo(ServerProcess.kids(b.http.get("/.well-known/jwks.json", null).body()))
+                        .hasSize(1);
+            }
+        }
+    }
+}
