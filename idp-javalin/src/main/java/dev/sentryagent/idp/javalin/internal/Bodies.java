@@ -18,21 +18,38 @@ public final class Bodies {
     private Bodies() {
     }
 
-    /** The body, at most {@code limit} bytes; larger: 413, and the rest is never read. */
+    /**
+     * How much of an oversized body is read and thrown away so that the client, still sending,
+     * sees the 413 instead of a reset connection. Beyond it the connection is simply closed.
+     */
+    private static final int DISCARD_LIMIT = 1024 * 1024;
+
+    /** The body, at most {@code limit} bytes; larger: 413, and nothing of it is parsed. */
     public static byte[] read(Context ctx, int limit) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > limit) {
-            throw HttpError.tooLarge("request body", limit);
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > limit) {
+                throw tooLarge(ctx, in, limit, 0);
+            }
             byte[] body = in.readNBytes(limit + 1);
             if (body.length > limit) {
-                throw HttpError.tooLarge("request body", limit);
+                throw tooLarge(ctx, in, limit, body.length);
             }
             return body;
         } catch (IOException e) {
             throw new InvalidRequestException("request body cannot be read");
         }
+    }
+
+    private static HttpError tooLarge(Context ctx, InputStream in, int limit, long alreadyRead) throws IOException {
+        long discarded = alreadyRead;
+        byte[] sink = new byte[8192];
+        int n;
+        while (discarded < DISCARD_LIMIT && (n = in.read(sink)) > 0) {
+            discarded += n;
+        }
+        ctx.header("Connection", "close");
+        return HttpError.tooLarge("request body", limit);
     }
 
     /** The media type without parameters, lower case; empty when absent. */

@@ -1,0 +1,131 @@
+// Shared by both actions and bundled into each dist/index.js. No dependencies: Node 20's fetch.
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** A failure whose message is safe to show in a workflow log. */
+export class ActionError extends Error {}
+
+/**
+ * The server's base URL without a trailing slash. https is required, except on loopback, so a
+ * token never crosses a network in the clear.
+ */
+export function apiBaseUrl(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ActionError(`api-url must be an absolute URL such as https://idp.example.com, got "${value}"`);
+  }
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ActionError(`api-url must use https (plain http only on loopback), got "${value}"`);
+  }
+  if (url.search || url.hash) {
+    throw new ActionError(`api-url must not have a query or fragment, got "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** Fails early, and helpfully, where GitHub gives the job no OIDC token. */
+export function requireOidcEnvironment(env) {
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new ActionError(
+      'Failed to obtain a GitHub OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL is not set. ' +
+        'Add "permissions: id-token: write" to the workflow or the job. ' +
+        'Note that pull requests from forks never get an OIDC token.');
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * POSTs JSON and returns the parsed 2xx body. 4xx fails at once with the server's
+ * error_description; network errors and 5xx are retried with exponential backoff. {@code body}
+ * may be an async function, called once per attempt (an OIDC token is single use, so each
+ * attempt gets a fresh one). {@code secrets} are redacted from every message.
+ */
+export async function postJson(url, body, { bearer, secrets = [], attempts = 4, baseDelayMs = 1000, debug = () => {} } = {}) {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (bearer) {
+    headers.Authorization = `Bearer ${bearer}`;
+  }
+  let lastError;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) {
+      const delay = baseDelayMs * 2 ** (attempt - 2);
+      debug(`retrying POST ${url} in ${delay} ms`);
+      await sleep(delay);
+    }
+    debug(`POST ${url} (attempt ${attempt} of ${attempts})`);
+    const payload = typeof body === 'function' ? await body() : body;
+    let response;
+    try {
+      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(payload), redirect: 'error' });
+    } catch (e) {
+      lastError = new ActionError(redact(`POST ${url} failed: ${e.cause?.code ?? e.message}`, secrets));
+      continue;
+    }
+    const text = await response.text();
+    if (response.ok) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new ActionError(`POST ${url} answered HTTP ${response.status} with a body that is not JSON`);
+      }
+    }
+    const error = describe(response.status, text, secrets);
+    if (response.status < 500) {
+      throw error;
+    }
+    lastError = error;
+  }
+  throw lastError;
+}
+
+function describe(status, text, secrets) {
+  let detail = '';
+  try {
+    const json = JSON.parse(text);
+    detail = [json.error, json.error_description].filter(Boolean).join(': ');
+  } catch {
+    detail = 'no error description';
+  }
+  return new ActionError(redact(`HTTP ${status} ${detail}`.trim(), secrets));
+}
+
+/** Replaces every occurrence of each secret with ***. */
+export function redact(message, secrets) {
+  // secrets may grow while a request is in flight: read it when the message is made
+  let out = String(message);
+  for (const secret of secrets) {
+    if (secret && secret.length >= 8) {
+      out = out.split(secret).join('***');
+    }
+  }
+  return out;
+}
+
+/**
+ * Exchanges a GitHub OIDC token from {@code getOidcToken} (called once per attempt: a retried
+ * exchange must not replay a token the server may already have spent); bootstrap mode when
+ * agentId is empty.
+ */
+export async function exchange(apiUrl, getOidcToken, agentId, options) {
+  const secrets = [];
+  const body = async () => {
+    const token = await getOidcToken();
+    secrets.push(token);
+    return agentId ? { token, provider: 'github', agentId } : { token, provider: 'github' };
+  };
+  const result = await postJson(`${apiUrl}/api/v1/oidc/token`, body, { ...options, secrets });
+  if (typeof result.access_token !== 'string' || !result.access_token) {
+    throw new ActionError('the token endpoint answered without an access_token');
+  }
+  return result;
+}
+
+/** Retry settings, shortened by tests through the environment. */
+export function retryOptions(env) {
+  const base = Number.parseInt(env.SENTRYAGENT_RETRY_BASE_MS ?? '', 10);
+  return { baseDelayMs: Number.isFinite(base) && base >= 0 ? base : 1000 };
+}
