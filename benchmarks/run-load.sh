@@ -5,13 +5,13 @@
 # peak RSS per run. Uses $JAVA_HOME's java if set.
 #
 #   benchmarks/run-load.sh [stores, default "h2 postgres"]
-#   DURATION=20 TOKENS_PER_RUN=60000 benchmarks/run-load.sh h2
+#   DURATION=15 WARMUP=15 TOKENS_PER_RUN=35000 benchmarks/run-load.sh h2   (the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stores=${1:-"h2 postgres"}
-duration=${DURATION:-20}
-per_run=${TOKENS_PER_RUN:-60000}
-warmup=${WARMUP:-10}
+duration=${DURATION:-15}
+per_run=${TOKENS_PER_RUN:-35000}
+warmup=${WARMUP:-15}
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jdk=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.version = //p')
 
@@ -25,27 +25,30 @@ fi
 free_port() { "$java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.FreePort; }
 tmp=$(mktemp -d /tmp/idp-load-XXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
+api_port=$(free_port)
+api="http://127.0.0.1:$api_port"
 mkdir -p benchmarks/results
 report="benchmarks/results/load-jdk$jdk.txt"
 echo "# load benchmark $(date -u +%FT%TZ), JDK $jdk, $(nproc) cores, duration ${duration}s, server -Xmx128m" | tee "$report"
 
-for store in $stores; do
-  gh_port=$(free_port); api_port=$(free_port)
-  api="http://127.0.0.1:$api_port"
-  runs=3   # warm-up, c=16, c=64
-  "$java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.LoadFixture \
-    "$gh_port" "$api" $((runs * per_run)) "$tmp/tokens-$store.txt" "$([ "$store" = postgres ] && echo postgres || echo none)" \
-    > "$tmp/fixture-$store.log" 2>&1 &
-  pids+=($!)
-  while [ ! -f "$tmp/tokens-$store.txt.ready" ]; do sleep 1; done
-  cat "$tmp/fixture-$store.log"
-  db_url=$(cat "$tmp/tokens-$store.txt.ready")
-  [ -n "$db_url" ] || db_url="jdbc:h2:file:$tmp/h2-idp"
+nstores=$(echo $stores | wc -w)
+runs=3   # per store: warm-up, c=16, c=64
+gh_port=$(free_port)
+pg=none; case " $stores " in *" postgres "*) pg=postgres ;; esac
+"$java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.LoadFixture \
+  "$gh_port" "$api" $((nstores * runs * per_run)) "$tmp/tokens.txt" "$pg" > "$tmp/fixture.log" 2>&1 &
+pids+=($!)
+while [ ! -f "$tmp/tokens.txt.ready" ]; do sleep 1; done
+cat "$tmp/fixture.log"
+pg_url=$(cat "$tmp/tokens.txt.ready")
 
-  IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$([ "$store" = postgres ] && echo postgres || echo "") \
+run=0
+for store in $stores; do
+  if [ "$store" = postgres ]; then db_url=$pg_url; db_user=postgres; else db_url="jdbc:h2:file:$tmp/h2-idp"; db_user=""; fi
+  IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$db_user \
   IDP_ADMIN_TOKEN=load-benchmark-admin-secret-0123456789 IDP_GITHUB_ISSUER="http://127.0.0.1:$gh_port" \
     "$java" -Xmx128m ${SERVER_JAVA_OPTS:-} -jar idp-javalin/target/idp-server.jar > "$tmp/server-$store.log" 2>&1 &
   server=$!
@@ -54,13 +57,12 @@ for store in $stores; do
   curl -sf -X POST "$api/api/v1/oidc/trust-policies" -H 'Authorization: Bearer load-benchmark-admin-secret-0123456789' \
     -H 'Content-Type: application/json' -d '{"repository":"octo-org/octo-repo"}' >/dev/null
 
-  run=0
   for c in warmup 16 64; do
     conc=$c; secs=$duration
     if [ "$c" = warmup ]; then conc=16; secs=$warmup; fi
     from=$((run * per_run + 1)); to=$(((run + 1) * per_run)); run=$((run + 1))
     echo 5 > "/proc/$server/clear_refs" 2>/dev/null || true   # reset the peak-RSS mark
-    result=$(TOKENS="$tmp/tokens-$store.txt" TOKEN_FROM=$from TOKEN_TO=$to WRK_THREADS=2 \
+    result=$(TOKENS="$tmp/tokens.txt" TOKEN_FROM=$from TOKEN_TO=$to WRK_THREADS=2 \
       wrk -t2 -c"$conc" -d"${secs}s" --timeout 10s -s benchmarks/exchange.lua "$api" | grep '^RESULT')
     rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
     [ "$c" = warmup ] && continue
@@ -68,4 +70,3 @@ for store in $stores; do
   done
   kill "$server"; wait "$server" 2>/dev/null || true
 done
-echo "# server log tail:"; tail -3 "$tmp"/server-*.log | grep -v "exchange allowed" || true

@@ -4,7 +4,11 @@ import dev.sentryagent.idp.core.spi.ReplayGuard;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,14 +58,30 @@ public final class JdbcReplayGuard implements ReplayGuard {
         return first;
     }
 
-    /** Deletes at most {@code max} records whose keep-until time has passed; returns how many. */
+    /**
+     * Deletes at most {@code max} records whose keep-until time has passed; returns how many.
+     * Both steps walk indexes (expires_at, then the primary key), so a purge costs the rows it
+     * removes, never a scan of the table.
+     */
     public int purgeExpired(int max) {
         long now = Sql.millis(clock.instant());
-        int deleted = sql.call(handle -> handle.createUpdate("DELETE FROM oidc_replay WHERE (issuer, jti) IN "
-                        + "(SELECT issuer, jti FROM oidc_replay WHERE expires_at < :now LIMIT :max)")
-                .bind("now", now)
-                .bind("max", max)
-                .execute());
+        int deleted = sql.inTransaction(handle -> {
+            List<Map.Entry<String, String>> expired = handle.createQuery("SELECT issuer, jti FROM oidc_replay "
+                            + "WHERE expires_at < :now ORDER BY expires_at LIMIT :max")
+                    .bind("now", now)
+                    .bind("max", max)
+                    .map((rs, ctx) -> Map.entry(rs.getString("issuer"), rs.getString("jti")))
+                    .list();
+            if (expired.isEmpty()) {
+                return 0;
+            }
+            PreparedBatch batch = handle.prepareBatch("DELETE FROM oidc_replay WHERE issuer = :issuer AND jti = :jti "
+                    + "AND expires_at < :now");
+            for (Map.Entry<String, String> record : expired) {
+                batch.bind("issuer", record.getKey()).bind("jti", record.getValue()).bind("now", now).add();
+            }
+            return IntStream.of(batch.execute()).sum();
+        });
         if (deleted > 0) {
             LOG.debug("replay purge deleted {} expired records", deleted);
         }
