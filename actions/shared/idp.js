@@ -129,3 +129,32 @@ export function retryOptions(env) {
   const base = Number.parseInt(env.SENTRYAGENT_RETRY_BASE_MS ?? '', 10);
   return { baseDelayMs: Number.isFinite(base) && base >= 0 ? base : 1000 };
 }
+
+/** Reads an input with {@code getInput}; a missing required one is an ActionError naming it. */
+export function inputReader(getInput) {
+  return (name, required = false) => {
+    try {
+      return getInput(name, { required });
+    } catch (e) {
+      throw new ActionError(e.message);
+    }
+  };
+}
+
+/**
+ * A source of fresh GitHub OIDC tokens for {@code audience} from {@code getIDToken}; every token
+ * it hands out is kept in {@code issued}, so messages can be redacted of all of them.
+ */
+export function oidcTokenSource(getIDToken, audience) {
+  const issued = [];
+  const next = async () => {
+    try {
+      const token = await getIDToken(audience);
+      issued.push(token);
+      return token;
+    } catch (e) {
+      throw new ActionError(`Failed to obtain a GitHub OIDC token: ${e.message}`);
+    }
+  };
+  return { next, issued };
+}

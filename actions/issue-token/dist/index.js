@@ -20572,16 +20572,32 @@ function retryOptions(env) {
   const base = Number.parseInt(env.SENTRYAGENT_RETRY_BASE_MS ?? "", 10);
   return { baseDelayMs: Number.isFinite(base) && base >= 0 ? base : 1e3 };
 }
-
-// src/main.js
-async function run(env = process.env) {
-  const input = (name, required = false) => {
+function inputReader(getInput2) {
+  return (name, required = false) => {
     try {
-      return getInput(name, { required });
+      return getInput2(name, { required });
     } catch (e) {
       throw new ActionError(e.message);
     }
   };
+}
+function oidcTokenSource(getIDToken2, audience) {
+  const issued = [];
+  const next = async () => {
+    try {
+      const token = await getIDToken2(audience);
+      issued.push(token);
+      return token;
+    } catch (e) {
+      throw new ActionError(`Failed to obtain a GitHub OIDC token: ${e.message}`);
+    }
+  };
+  return { next, issued };
+}
+
+// src/main.js
+async function run(env = process.env) {
+  const input = inputReader(getInput);
   try {
     const apiUrl = apiBaseUrl(input("api-url", true));
     const agentId = input("agent-id", true);
@@ -20590,17 +20606,8 @@ async function run(env = process.env) {
     }
     const audience = input("audience") || apiUrl;
     requireOidcEnvironment(env);
-    const oidcTokens = [];
-    const getOidcToken = async () => {
-      try {
-        const token = await getIDToken(audience);
-        oidcTokens.push(token);
-        return token;
-      } catch (e) {
-        throw new ActionError(`Failed to obtain a GitHub OIDC token: ${e.message}`);
-      }
-    };
-    const result = await exchange(apiUrl, getOidcToken, agentId, { ...retryOptions(env), debug });
+    const oidc = oidcTokenSource(getIDToken, audience);
+    const result = await exchange(apiUrl, oidc.next, agentId, { ...retryOptions(env), debug });
     setSecret(result.access_token);
     setOutput("access-token", result.access_token);
     setOutput("expires-at", result.expires_at);

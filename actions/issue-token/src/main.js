@@ -1,15 +1,11 @@
 import * as core from '@actions/core';
-import { ActionError, apiBaseUrl, exchange, requireOidcEnvironment, retryOptions } from '../../shared/idp.js';
+import {
+  ActionError, apiBaseUrl, exchange, inputReader, oidcTokenSource, requireOidcEnvironment, retryOptions,
+} from '../../shared/idp.js';
 
 /** Exchanges this job's GitHub OIDC token for an access token of one agent. */
 export async function run(env = process.env) {
-  const input = (name, required = false) => {
-    try {
-      return core.getInput(name, { required });
-    } catch (e) {
-      throw new ActionError(e.message);
-    }
-  };
+  const input = inputReader(core.getInput);
   try {
     const apiUrl = apiBaseUrl(input('api-url', true));
     const agentId = input('agent-id', true);
@@ -19,17 +15,8 @@ export async function run(env = process.env) {
     const audience = input('audience') || apiUrl;
     requireOidcEnvironment(env);
 
-    const oidcTokens = [];
-    const getOidcToken = async () => {
-      try {
-        const token = await core.getIDToken(audience);
-        oidcTokens.push(token);
-        return token;
-      } catch (e) {
-        throw new ActionError(`Failed to obtain a GitHub OIDC token: ${e.message}`);
-      }
-    };
-    const result = await exchange(apiUrl, getOidcToken, agentId, { ...retryOptions(env), debug: core.debug });
+    const oidc = oidcTokenSource(core.getIDToken, audience);
+    const result = await exchange(apiUrl, oidc.next, agentId, { ...retryOptions(env), debug: core.debug });
     core.setSecret(result.access_token); // before anything else touches the token
     core.setOutput('access-token', result.access_token);
     core.setOutput('expires-at', result.expires_at);

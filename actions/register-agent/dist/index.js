@@ -20572,40 +20572,47 @@ function retryOptions(env) {
   const base = Number.parseInt(env.SENTRYAGENT_RETRY_BASE_MS ?? "", 10);
   return { baseDelayMs: Number.isFinite(base) && base >= 0 ? base : 1e3 };
 }
-
-// src/main.js
-async function run(env = process.env) {
-  const input = (name, required = false) => {
+function inputReader(getInput2) {
+  return (name, required = false) => {
     try {
-      return getInput(name, { required });
+      return getInput2(name, { required });
     } catch (e) {
       throw new ActionError(e.message);
     }
   };
+}
+function oidcTokenSource(getIDToken2, audience) {
+  const issued = [];
+  const next = async () => {
+    try {
+      const token = await getIDToken2(audience);
+      issued.push(token);
+      return token;
+    } catch (e) {
+      throw new ActionError(`Failed to obtain a GitHub OIDC token: ${e.message}`);
+    }
+  };
+  return { next, issued };
+}
+
+// src/main.js
+async function run(env = process.env) {
+  const input = inputReader(getInput);
   try {
     const apiUrl = apiBaseUrl(input("api-url", true));
     const name = input("name", true);
     const description = input("description");
     const audience = input("audience") || apiUrl;
     requireOidcEnvironment(env);
-    const oidcTokens = [];
-    const getOidcToken = async () => {
-      try {
-        const token = await getIDToken(audience);
-        oidcTokens.push(token);
-        return token;
-      } catch (e) {
-        throw new ActionError(`Failed to obtain a GitHub OIDC token: ${e.message}`);
-      }
-    };
+    const oidc = oidcTokenSource(getIDToken, audience);
     const options = { ...retryOptions(env), debug };
-    const bootstrap = await exchange(apiUrl, getOidcToken, "", options);
+    const bootstrap = await exchange(apiUrl, oidc.next, "", options);
     setSecret(bootstrap.access_token);
     const body = description ? { name, description } : { name };
     const agent = await postJson(`${apiUrl}/api/v1/agents`, body, {
       ...options,
       bearer: bootstrap.access_token,
-      secrets: [bootstrap.access_token, ...oidcTokens]
+      secrets: [bootstrap.access_token, ...oidc.issued]
     });
     setOutput("agent-id", agent.agentId);
     info(`Registered agent "${agent.name}" with id ${agent.agentId}`);

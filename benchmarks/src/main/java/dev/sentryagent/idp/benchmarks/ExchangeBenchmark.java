@@ -68,10 +68,14 @@ public class ExchangeBenchmark {
             idpStore = new InMemoryStore();
         }
         idpStore.trustPolicies().create(TrustPolicy.create("github", Fixtures.REPOSITORY, "main", null));
-        exchanger = TokenExchanger.builder()
+        exchanger = newExchanger(idpStore);
+    }
+
+    private TokenExchanger newExchanger(IdpStore on) {
+        return TokenExchanger.builder()
                 .issuer(Fixtures.IDP)
                 .provider(GitHubProvider.builder().issuer(github.issuer()).audience(Fixtures.IDP).build())
-                .store(idpStore)
+                .store(on)
                 .signingAlgorithm(SigningAlgorithm.valueOf(algorithm))
                 .build();
     }
@@ -89,12 +93,7 @@ public class ExchangeBenchmark {
             fresh.trustPolicies().create(TrustPolicy.create("github", Fixtures.REPOSITORY, "main", null));
             idpStore.signingKeys().loadAll().forEach(fresh.signingKeys()::add);
             idpStore = fresh;
-            exchanger = TokenExchanger.builder()
-                    .issuer(Fixtures.IDP)
-                    .provider(GitHubProvider.builder().issuer(github.issuer()).audience(Fixtures.IDP).build())
-                    .store(fresh)
-                    .signingAlgorithm(SigningAlgorithm.valueOf(algorithm))
-                    .build();
+            exchanger = newExchanger(fresh);
         }
     }
 

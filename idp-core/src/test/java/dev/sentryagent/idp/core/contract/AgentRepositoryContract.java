@@ -6,31 +6,19 @@ import dev.sentryagent.idp.core.Agent;
 import dev.sentryagent.idp.core.Page;
 import dev.sentryagent.idp.core.PageRequest;
 import dev.sentryagent.idp.core.spi.AgentRepository;
-import dev.sentryagent.idp.core.spi.IdpStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link AgentRepository} must do. */
-public abstract class AgentRepositoryContract {
-    protected IdpStore store;
+public abstract class AgentRepositoryContract extends StoreContract {
     protected AgentRepository agents;
 
-    protected abstract IdpStore newStore();
-
-    @AfterEach
-    void closeStore() throws Exception {
-        if (store instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
-    }
 
     @BeforeEach
     void setUpStore() {
-        store = newStore();
         agents = store.agents();
     }
 

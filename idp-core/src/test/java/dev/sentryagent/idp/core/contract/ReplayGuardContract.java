@@ -2,7 +2,6 @@ package dev.sentryagent.idp.core.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,27 +10,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link ReplayGuard} must do. */
-public abstract class ReplayGuardContract {
-    protected IdpStore store;
+public abstract class ReplayGuardContract extends StoreContract {
     protected ReplayGuard guard;
 
-    protected abstract IdpStore newStore();
-
-    @AfterEach
-    void closeStore() throws Exception {
-        if (store instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
-    }
 
     @BeforeEach
     void setUpStore() {
-        store = newStore();
         guard = store.replayGuard();
     }
 

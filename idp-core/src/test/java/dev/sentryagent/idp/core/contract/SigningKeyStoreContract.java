@@ -4,33 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.SigningKey;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link SigningKeyStore} must do. */
-public abstract class SigningKeyStoreContract {
-    protected IdpStore store;
+public abstract class SigningKeyStoreContract extends StoreContract {
     protected SigningKeyStore keys;
 
-    protected abstract IdpStore newStore();
-
-    @AfterEach
-    void closeStore() throws Exception {
-        if (store instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
-    }
 
     @BeforeEach
     void setUpStore() {
-        store = newStore();
         keys = store.signingKeys();
     }
 

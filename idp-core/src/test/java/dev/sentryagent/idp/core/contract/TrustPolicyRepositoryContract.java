@@ -10,35 +10,22 @@ import dev.sentryagent.idp.core.Page;
 import dev.sentryagent.idp.core.PageRequest;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
-import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link TrustPolicyRepository} must do. Subclasses give a fresh, empty store. */
-public abstract class TrustPolicyRepositoryContract {
-    protected IdpStore store;
+public abstract class TrustPolicyRepositoryContract extends StoreContract {
     protected TrustPolicyRepository policies;
 
-    /** A new store with no data. */
-    protected abstract IdpStore newStore();
-
-    @AfterEach
-    void closeStore() throws Exception {
-        if (store instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
-    }
 
     @BeforeEach
     void setUpStore() {
-        store = newStore();
         policies = store.trustPolicies();
     }
 
