@@ -9,10 +9,13 @@ import dev.sentryagent.idp.core.spi.OidcProvider;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +155,7 @@ public final class TokenExchanger {
         claims.setAudience(tokenAudience);
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
         claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
-        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setJwtId(newJti());
         claims.setClaim("scope", scope);
         claims.setClaim("client_id", identity.provider() + ":" + identity.repository());
         Map<String, Object> act = new LinkedHashMap<>();
@@ -180,6 +183,24 @@ public final class TokenExchanger {
         return new ExchangeResult(token, Instant.ofEpochSecond(expiresAt.getEpochSecond()),
                 tokenTtl.toSeconds(), scope, agentId, policy.id());
     }
+
+    /**
+     * 128 random bits. Each thread has its own DRBG: {@code UUID.randomUUID()} shares one
+     * synchronized NativePRNG, which showed up as lock contention under load.
+     */
+    private static String newJti() {
+        byte[] bytes = new byte[16];
+        JTI_RANDOM.get().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static final ThreadLocal<SecureRandom> JTI_RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
 
     /**
      * Verifies an access token this IdP issued (signature by a published key, {@code typ},

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdpServer implements AutoCloseable {
     static {
-        quietLibraries(); // before the first logger exists: slf4j-simple reads its settings once
+        configureLogging(); // before the first logger exists
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IdpServer.class);
@@ -118,17 +118,12 @@ public final class IdpServer implements AutoCloseable {
         };
     }
 
-    /** One line per decision is ours to log; the libraries' start-up chatter is not. */
-    private static void quietLibraries() {
-        for (String name : new String[] {"org.eclipse.jetty", "org.flywaydb", "com.zaxxer.hikari", "io.javalin"}) {
-            String property = "org.slf4j.simpleLogger.log." + name;
-            if (System.getProperty(property) == null) {
-                System.setProperty(property, "warn");
-            }
-        }
-        if (System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
-            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-            System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+    /** The server's own logging configuration, unless the operator gives one (before any logger exists). */
+    private static void configureLogging() {
+        if (System.getProperty("logback.configurationFile") == null
+                && IdpServer.class.getResource("/logback.xml") == null
+                && IdpServer.class.getResource("/logback-test.xml") == null) {
+            System.setProperty("logback.configurationFile", "dev/sentryagent/idp/javalin/server-logback.xml");
         }
     }
 
