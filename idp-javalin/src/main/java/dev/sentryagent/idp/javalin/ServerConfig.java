@@ -2,8 +2,8 @@ package dev.sentryagent.idp.javalin;
 
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.SigningAlgorithm;
+import dev.sentryagent.idp.core.internal.Urls;
 import dev.sentryagent.idp.jdbc.JdbcStore;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -112,7 +112,7 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
             throw new IllegalArgumentException(name + " must be an absolute http(s) URL, got \"" + value + "\"");
         }
-        if (scheme.equals("http") && !loopback(uri.getHost())) {
+        if (scheme.equals("http") && !Urls.isLoopback(uri.getHost())) {
             throw new IllegalArgumentException(name + " must use https (plain http only on loopback), got \""
                     + value + "\"");
         }
@@ -120,21 +120,6 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
             throw new IllegalArgumentException(name + " must not end with '/', got \"" + value + "\"");
         }
         return value;
-    }
-
-    private static boolean loopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (!h.matches("[0-9.]+") && !h.contains(":")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     private static Duration duration(String name, String value, Duration min, Duration max) {
