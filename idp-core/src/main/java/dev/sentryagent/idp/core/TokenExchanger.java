@@ -14,7 +14,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -212,8 +210,6 @@ public final class TokenExchanger {
         if (token == null || token.isBlank() || token.length() > GitHubProvider.MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token is missing or malformed");
         }
-        List<JsonWebKey> published = new ArrayList<>();
-        keys.published().forEach(k -> published.add(k.publicJwk()));
         JwtConsumer consumer = new JwtConsumerBuilder()
                 .setExpectedIssuer(issuer)
                 .setExpectedAudience(tokenAudience)
@@ -225,7 +221,7 @@ public final class TokenExchanger {
                 .setExpectedType(true, ACCESS_TOKEN_TYPE)
                 .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         "ES256", "ES384", "RS256", "EdDSA"))
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(published))
+                .setVerificationKeyResolver(new JwksVerificationKeyResolver(keys.publishedJwks()))
                 .build();
         try {
             JwtClaims claims = consumer.processToClaims(token);
@@ -251,9 +247,7 @@ public final class TokenExchanger {
 
     /** The published keys as a jose4j key set. */
     public JsonWebKeySet jwks() {
-        List<JsonWebKey> published = new ArrayList<>();
-        keys.published().forEach(k -> published.add(k.publicJwk()));
-        return new JsonWebKeySet(published);
+        return new JsonWebKeySet(keys.publishedJwks());
     }
 
     /** Adds a new signing key; it signs once every server sharing the store publishes it. */

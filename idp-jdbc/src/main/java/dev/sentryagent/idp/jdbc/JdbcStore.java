@@ -148,7 +148,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         private Builder() {
         }
 
-        /** An H2 ({@code jdbc:h2:...}) or PostgreSQL ({@code jdbc:postgresql://...}) URL; default {@value #DEFAULT_URL_TEXT}. */
+        /** An H2 ({@code jdbc:h2:...}) or PostgreSQL ({@code jdbc:postgresql://...}) URL; default {@link JdbcStore#DEFAULT_URL}. */
         public Builder url(String url) {
             this.url = url;
             return this;
@@ -198,8 +198,6 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
             this.clock = clock;
             return this;
         }
-
-        static final String DEFAULT_URL_TEXT = "jdbc:h2:file:./data/idp";
 
         public JdbcStore build() {
             if (maximumPoolSize < 1 || maximumPoolSize > 100) {

@@ -40,7 +40,6 @@ public final class JwksCache {
     private static final int MAX_BODY_BYTES = 512 * 1024;
 
     private final String issuer;
-    private final URI configuredJwksUri;
     private final HttpClient http;
     private final Duration timeout;
     private final Duration cooldown;
@@ -60,7 +59,6 @@ public final class JwksCache {
     public JwksCache(String issuer, URI jwksUri, HttpClient http, Duration timeout, Duration cooldown,
                      Duration defaultAge, Duration maxAge, Clock clock) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
-        this.configuredJwksUri = jwksUri;
         this.jwksUri = jwksUri;
         this.http = Objects.requireNonNull(http, "http");
         this.timeout = timeout;
@@ -194,10 +192,5 @@ public final class JwksCache {
             throw new IOException("GET " + uri + " answered more than " + MAX_BODY_BYTES + " bytes");
         }
         return response;
-    }
-
-    /** For diagnostics: the configured or discovered key-set URL, if known yet. */
-    public Optional<URI> jwksUri() {
-        return Optional.ofNullable(jwksUri != null ? jwksUri : configuredJwksUri);
     }
 }

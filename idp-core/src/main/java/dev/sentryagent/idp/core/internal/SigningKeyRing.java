@@ -107,13 +107,18 @@ public final class SigningKeyRing {
         return out;
     }
 
-    /** The published keys as a JWKS document. */
-    public String jwksJson() {
+    /** The published public keys, newest first. */
+    public List<JsonWebKey> publishedJwks() {
         List<JsonWebKey> jwks = new ArrayList<>();
         for (LoadedKey key : published()) {
             jwks.add(key.publicJwk());
         }
-        return new JsonWebKeySet(jwks).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        return jwks;
+    }
+
+    /** The published keys as a JWKS document. */
+    public String jwksJson() {
+        return new JsonWebKeySet(publishedJwks()).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }
 
     private LoadedKey active(Ring r, Instant now) {

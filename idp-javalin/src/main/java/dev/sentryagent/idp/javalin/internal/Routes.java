@@ -88,7 +88,6 @@ public final class Routes {
         routes.get("/.well-known/jwks.json", guard(this::jwks));
         routes.get("/health", guard(this::health));
         routes.get(API + "/openapi.json", guard(ctx -> {
-            ctx.attribute(ANSWERED, Boolean.TRUE);
             ctx.contentType("application/json").result(openApi);
         }));
     }
@@ -178,7 +177,6 @@ public final class Routes {
             throw new NotFoundException("No trust policy with id " + id);
         }
         LOG.info("trust-policy deleted id={}", id);
-        ctx.attribute(ANSWERED, Boolean.TRUE);
         ctx.status(204);
     }
 
@@ -216,7 +214,6 @@ public final class Routes {
             throw new NotFoundException("No agent with id " + id);
         }
         LOG.info("agent deleted id={} (and its trust policies)", id);
-        ctx.attribute(ANSWERED, Boolean.TRUE);
         ctx.status(204);
     }
 
@@ -239,7 +236,6 @@ public final class Routes {
     private void jwks(Context ctx) {
         // Short: a new key is published a minute before it signs.
         ctx.header("Cache-Control", "public, max-age=30");
-        ctx.attribute(ANSWERED, Boolean.TRUE);
         ctx.status(200).contentType("application/jwk-set+json").result(exchanger.jwksJson());
     }
 
@@ -315,17 +311,20 @@ public final class Routes {
         ctx.header("Pragma", "no-cache");
     }
 
-    /** Request attribute set on every response this adapter wrote itself. */
+    /** Request attribute set on every request one of these routes handled, error or not. */
     public static final String ANSWERED = "sentryagent.idp.answered";
 
     private static void json(Context ctx, int status, ObjectNode body) {
-        ctx.attribute(ANSWERED, Boolean.TRUE);
         ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 
-    /** Wraps a handler so that every failure becomes a JSON error and nothing else leaks. */
+    /**
+     * Wraps a handler so that every failure becomes a JSON error and nothing else leaks, and
+     * marks the request as answered by this adapter (see {@link #ANSWERED}).
+     */
     public static Handler guard(Handler handler) {
         return ctx -> {
+            ctx.attribute(ANSWERED, Boolean.TRUE);
             try {
                 handler.handle(ctx);
             } catch (HttpError e) {
