@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Load benchmark of the real server: starts idp-server.jar (-Xmx128m) on H2 and on PostgreSQL,
-# drives POST /api/v1/oidc/token with distinct pre-minted tokens over keep-alive connections at
-# concurrency 16 and 64, and prints requests/s, p50/p99/p99.9 latency, errors and the server's
-# peak RSS per run. Uses $JAVA_HOME's java if set.
+# Load benchmark of the real server, reported as a share of the crypto ceiling measured by JMH on
+# the same JDK in the same run. For each JDK: the JMH ceiling (RS256 verify + ES256 sign on 2
+# threads), then for each store a fresh idp-server.jar (-Xmx128m) on an empty database, a trust
+# policy, and wrk driving POST /api/v1/oidc/token with distinct pre-minted tokens over keep-alive
+# connections: a warm-up at concurrency 16, then concurrency 16 and 64. Prints requests/s, the share
+# of the ceiling, p50/p99/p99.9 latency, errors (any non-2xx answer) and the server's peak RSS.
 #
 #   benchmarks/run-load.sh [stores, default "h2 postgres"]
-#   DURATION=15 WARMUP=15 TOKENS_PER_RUN=35000 benchmarks/run-load.sh h2   (the defaults)
+#   JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" benchmarks/run-load.sh
+#
+# Knobs (defaults): JDKS ($JAVA_HOME, else the java on PATH), WARMUP=60 and DURATION=30 seconds,
+# TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m), CEILING=1 (0: skip JMH).
+# The JIT needs about a minute of full load on 2 cores before the server runs at its steady speed.
+# One pool of tokens serves every run: replay protection is per store, and every run starts on an
+# empty one. Minting takes about 1 s per 1,600 tokens; tokens are valid for an hour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stores=${1:-"h2 postgres"}
-duration=${DURATION:-15}
-per_run=${TOKENS_PER_RUN:-35000}
-warmup=${WARMUP:-15}
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-jdk=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.version = //p')
+duration=${DURATION:-30}
+warmup=${WARMUP:-60}
+tokens=${TOKENS:-480000}
+read -ra jdks <<< "${JDKS:-${JAVA_HOME:-PATH}}"
+java_of() { if [ "$1" = PATH ]; then echo java; else echo "$1/bin/java"; fi; }
+version_of() { "$(java_of "$1")" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.version = //p'; }
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else
@@ -22,7 +31,8 @@ fi
 [ -f idp-javalin/target/idp-server.jar ] && [ -f benchmarks/target/benchmarks.jar ] \
   || ./mvnw -B -q -ntp -DskipTests package
 
-free_port() { "$java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.FreePort; }
+fixture_java=$(java_of "${jdks[0]}")
+free_port() { "$fixture_java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.FreePort; }
 tmp=$(mktemp -d /tmp/idp-load-XXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
@@ -30,43 +40,65 @@ trap cleanup EXIT
 
 api_port=$(free_port)
 api="http://127.0.0.1:$api_port"
-mkdir -p benchmarks/results
-report="benchmarks/results/load-jdk$jdk.txt"
-echo "# load benchmark $(date -u +%FT%TZ), JDK $jdk, $(nproc) cores, duration ${duration}s, server -Xmx128m" | tee "$report"
-
-nstores=$(echo $stores | wc -w)
-runs=3   # per store: warm-up, c=16, c=64
 gh_port=$(free_port)
-pg=none; case " $stores " in *" postgres "*) pg=postgres ;; esac
-"$java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.LoadFixture \
-  "$gh_port" "$api" $((nstores * runs * per_run)) "$tmp/tokens.txt" "$pg" > "$tmp/fixture.log" 2>&1 &
+databases=0; case " $stores " in *" postgres "*) databases=${#jdks[@]} ;; esac
+echo "minting $tokens tokens..."
+"$fixture_java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.LoadFixture \
+  "$gh_port" "$api" "$tokens" "$tmp/tokens.txt" "$databases" > "$tmp/fixture.log" 2>&1 &
 pids+=($!)
 while [ ! -f "$tmp/tokens.txt.ready" ]; do sleep 1; done
 cat "$tmp/fixture.log"
-pg_url=$(cat "$tmp/tokens.txt.ready")
+mapfile -t pg_urls < "$tmp/tokens.txt.ready"
 
-run=0
-for store in $stores; do
-  if [ "$store" = postgres ]; then db_url=$pg_url; db_user=postgres; else db_url="jdbc:h2:file:$tmp/h2-idp"; db_user=""; fi
-  IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$db_user \
-  IDP_ADMIN_TOKEN=load-benchmark-admin-secret-0123456789 IDP_GITHUB_ISSUER="http://127.0.0.1:$gh_port" \
-    "$java" -Xmx128m ${SERVER_JAVA_OPTS:-} -jar idp-javalin/target/idp-server.jar > "$tmp/server-$store.log" 2>&1 &
-  server=$!
-  pids+=($server)
-  until curl -sf "$api/health" >/dev/null; do sleep 0.5; done
-  curl -sf -X POST "$api/api/v1/oidc/trust-policies" -H 'Authorization: Bearer load-benchmark-admin-secret-0123456789' \
-    -H 'Content-Type: application/json' -d '{"repository":"octo-org/octo-repo"}' >/dev/null
+# Each phase of a server run gets its own slice of the pool, sized by its share of the time.
+total_secs=$((warmup + 2 * duration))
+warm_to=$((tokens * warmup / total_secs))
+c16_to=$((warm_to + tokens * duration / total_secs))
+mkdir -p benchmarks/results
 
-  for c in warmup 16 64; do
-    conc=$c; secs=$duration
-    if [ "$c" = warmup ]; then conc=16; secs=$warmup; fi
-    from=$((run * per_run + 1)); to=$(((run + 1) * per_run)); run=$((run + 1))
-    echo 5 > "/proc/$server/clear_refs" 2>/dev/null || true   # reset the peak-RSS mark
-    result=$(TOKENS="$tmp/tokens.txt" TOKEN_FROM=$from TOKEN_TO=$to WRK_THREADS=2 \
-      wrk -t2 -c"$conc" -d"${secs}s" --timeout 10s -s benchmarks/exchange.lua "$api" | grep '^RESULT')
-    rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
-    [ "$c" = warmup ] && continue
-    echo "store=$store concurrency=$conc ${result#RESULT } peak_rss_mb=$((rss / 1024))" | tee -a "$report"
+jdk_run=0
+for home in "${jdks[@]}"; do
+  java=$(java_of "$home")
+  jdk=$(version_of "$home")
+  report="benchmarks/results/load-jdk$jdk.txt"
+  echo "# load benchmark $(date -u +%FT%TZ), JDK $jdk, $(nproc) cores, warm-up ${warmup}s, ${duration}s per concurrency, server -Xmx128m ${SERVER_JAVA_OPTS:-}" | tee "$report"
+  ceiling=""
+  if [ "${CEILING:-1}" = 1 ]; then
+    "$java" -jar benchmarks/target/benchmarks.jar 'CryptoBenchmark.ceilingVerifyPlusSign' -p algorithm=ES256 \
+      -f 1 -wi 3 -w 5s -i 5 -r 5s > "$tmp/ceiling.txt" 2>&1
+    ceiling=$(awk '$1 ~ /ceilingVerifyPlusSign/ && $3 == "thrpt" {print $5}' "$tmp/ceiling.txt")
+    echo "ceiling (JMH, RS256 verify + ES256 sign, 2 threads): $(awk '$1 ~ /ceilingVerifyPlusSign/ && $3 == "thrpt" {print $5, $6, $7, $8}' "$tmp/ceiling.txt")" | tee -a "$report"
+  fi
+
+  for store in $stores; do
+    if [ "$store" = postgres ]; then db_url=${pg_urls[$jdk_run]}; db_user=postgres
+    else db_url="jdbc:h2:file:$tmp/h2-$jdk_run"; db_user=""; fi
+    IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$db_user \
+    IDP_ADMIN_TOKEN=load-benchmark-admin-secret-0123456789 IDP_GITHUB_ISSUER="http://127.0.0.1:$gh_port" \
+      "$java" -Xmx128m ${SERVER_JAVA_OPTS:-} -jar idp-javalin/target/idp-server.jar > "$tmp/server-$store.log" 2>&1 &
+    server=$!
+    pids+=($server)
+    until curl -sf "$api/health" >/dev/null; do sleep 0.5; done
+    curl -sf -X POST "$api/api/v1/oidc/trust-policies" -H 'Authorization: Bearer load-benchmark-admin-secret-0123456789' \
+      -H 'Content-Type: application/json' -d '{"repository":"octo-org/octo-repo"}' >/dev/null
+
+    for phase in warmup 16 64; do
+      case $phase in
+        warmup) conc=16; secs=$warmup; from=1; to=$warm_to ;;
+        16) conc=16; secs=$duration; from=$((warm_to + 1)); to=$c16_to ;;
+        64) conc=64; secs=$duration; from=$((c16_to + 1)); to=$tokens ;;
+      esac
+      echo 5 > "/proc/$server/clear_refs" 2>/dev/null || true   # reset the peak-RSS mark
+      result=$(TOKENS="$tmp/tokens.txt" TOKEN_FROM=$from TOKEN_TO=$to WRK_THREADS=2 \
+        wrk -t2 -c"$conc" -d"${secs}s" --timeout 10s -s benchmarks/exchange.lua "$api" | grep '^RESULT')
+      rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+      rps=$(echo "$result" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
+      share=""
+      [ -n "$ceiling" ] && share=" ceiling_pct=$(awk -v r="$rps" -v c="$ceiling" 'BEGIN {printf "%.0f", 100 * r / c}')"
+      label="concurrency=$conc"; [ "$phase" = warmup ] && label="warmup concurrency=$conc"
+      echo "store=$store $label ${result#RESULT }$share peak_rss_mb=$((rss / 1024))" | tee -a "$report"
+    done
+    kill "$server"; wait "$server" 2>/dev/null || true
   done
-  kill "$server"; wait "$server" 2>/dev/null || true
+  jdk_run=$((jdk_run + 1))
 done

@@ -12,10 +12,11 @@ import java.util.List;
 /**
  * What the load benchmark needs besides the server: a fake GitHub issuer on a fixed loopback port
  * serving its JWKS, a file of distinct pre-minted tokens for it (one per line), and optionally a
- * throwaway PostgreSQL. Writes {@code <out>.ready} (holding the PostgreSQL URL, if any) when ready,
- * then serves until killed.
+ * throwaway PostgreSQL with {@code databases} empty databases, one per server run: replay
+ * protection is per store, so every run on a fresh store can use the same tokens again. Writes
+ * {@code <out>.ready} (the databases' JDBC URLs, one per line) when ready, then serves until killed.
  *
- * <p>Arguments: {@code port audience count out [postgres]}.
+ * <p>Arguments: {@code port audience count out [databases]}.
  */
 public final class LoadFixture {
     private LoadFixture() {
@@ -26,7 +27,7 @@ public final class LoadFixture {
         String audience = args[1];
         int count = Integer.parseInt(args[2]);
         Path out = Path.of(args[3]);
-        boolean postgres = args.length > 4 && args[4].equals("postgres");
+        int databases = args.length > 4 ? Integer.parseInt(args[4]) : 0;
 
         FakeOidcIssuer issuer = FakeOidcIssuer.start(audience, Clock.systemUTC(), port);
         long started = System.nanoTime();
@@ -38,13 +39,15 @@ public final class LoadFixture {
             }
         }
         System.out.printf("minted %d tokens in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
-        String pgUrl = "";
-        if (postgres) {
+        StringBuilder urls = new StringBuilder();
+        if (databases > 0) {
             LocalPostgres pg = LocalPostgres.start();
             Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
-            pgUrl = pg.jdbcUrl();
+            for (int i = 1; i <= databases; i++) {
+                urls.append(pg.createDatabase("load_run_" + i)).append('\n');
+            }
         }
-        Files.writeString(Path.of(out + ".ready"), pgUrl);
+        Files.writeString(Path.of(out + ".ready"), urls);
         Thread.currentThread().join();
     }
 }

@@ -25,6 +25,7 @@ public final class IdpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdpServer.class);
     private static final int HTTP_THREADS = 32;
+    private static final int RESPONSE_BUFFER_BYTES = 8192;
 
     private final Javalin app;
     private final JdbcStore store;
@@ -85,6 +86,9 @@ public final class IdpServer implements AutoCloseable {
                 javalin.jetty.threadPool = new QueuedThreadPool(HTTP_THREADS, 8);
                 // Responses carry tokens: never compress them (BREACH), and save the CPU.
                 javalin.http.compressionStrategy = CompressionStrategy.NONE;
+                // Javalin copies every result through a buffer of this size (default 32 KiB, allocated
+                // per response); our answers are a few KiB, larger ones are simply written in parts.
+                javalin.http.responseBufferSize = RESPONSE_BUFFER_BYTES;
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
                 javalin.routes.error(404, orDefault(ctx -> ctx.status(404).contentType("application/json")

@@ -49,9 +49,21 @@ public final class Http {
     }
 
     public Response send(String method, String path, String contentType, String body, String bearer) {
+        return sendBody(method, path, contentType, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body), bearer);
+    }
+
+    /** Sends {@code body} with chunked transfer encoding: no Content-Length announces its size. */
+    public Response sendChunked(String method, String path, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return sendBody(method, path, contentType,
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)), null);
+    }
+
+    private Response sendBody(String method, String path, String contentType, HttpRequest.BodyPublisher body,
+            String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -280,6 +280,19 @@ public abstract class HttpContractTest {
     }
 
     @Test
+    void exchangeWhenBodyChunkedThenSameLimitWithoutAContentLength() {
+        String repository = repo();
+        createPolicy(map("repository", repository));
+        Http.Response ok = http.sendChunked("POST", "/api/v1/oidc/token", "application/json",
+                "{\"token\":\"" + token(repository).mint() + "\"}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().path("scope").asText()).isEqualTo("agents:write");
+        String huge = "{\"token\":\"" + "a".repeat(70 * 1024) + "\"}";
+        assertError(http.sendChunked("POST", "/api/v1/oidc/token", "application/json", huge), 413, "invalid_request",
+                "request body is larger than 65536 bytes");
+    }
+
+    @Test
     void exchangeWhenTokenOver16KiBThenPayloadTooLarge() {
         String token = github.token().claim("padding", "p".repeat(20_000)).mint();
         Http.Response r = http.exchange(token, null);

@@ -31,7 +31,9 @@ public final class Bodies {
             if (declared > limit) {
                 throw tooLarge(ctx, in, limit, 0);
             }
-            byte[] body = in.readNBytes(limit + 1);
+            // A declared length sizes the buffer exactly (Jetty delivers no more than it declares);
+            // without one, read one byte past the limit to detect an oversized body.
+            byte[] body = in.readNBytes(declared >= 0 ? (int) declared : limit + 1);
             if (body.length > limit) {
                 throw tooLarge(ctx, in, limit, body.length);
             }
