@@ -66,8 +66,11 @@ for home in "${jdks[@]}"; do
   if [ "${CEILING:-1}" = 1 ]; then
     "$java" -jar benchmarks/target/benchmarks.jar 'CryptoBenchmark.ceilingVerifyPlusSign' -p algorithm=ES256 \
       -f 1 -wi 3 -w 5s -i 5 -r 5s > "$tmp/ceiling.txt" 2>&1
-    ceiling=$(awk '$1 ~ /ceilingVerifyPlusSign/ && $3 == "thrpt" {print $5}' "$tmp/ceiling.txt")
-    echo "ceiling (JMH, RS256 verify + ES256 sign, 2 threads): $(awk '$1 ~ /ceilingVerifyPlusSign/ && $3 == "thrpt" {print $5, $6, $7, $8}' "$tmp/ceiling.txt")" | tee -a "$report"
+    # the summary row: Benchmark, parameters, Mode ("thrpt"), Cnt, Score, ±, Error, Units
+    row() { awk -v f="$1" '$1 ~ /ceilingVerifyPlusSign/ {for (i = 1; i <= NF; i++) if ($i == "thrpt") print (f ? $(i + 2) : $(i + 2) " " $(i + 3) " " $(i + 4) " " $(i + 5))}' "$tmp/ceiling.txt"; }
+    ceiling=$(row 1)
+    [ -n "$ceiling" ] || { echo "the JMH ceiling run failed:" >&2; tail -20 "$tmp/ceiling.txt" >&2; exit 1; }
+    echo "ceiling (JMH, RS256 verify + ES256 sign, 2 threads): $(row 0)" | tee -a "$report"
   fi
 
   for store in $stores; do
