@@ -10,7 +10,8 @@
 #   JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" benchmarks/run-load.sh
 #
 # Knobs (defaults): JDKS ($JAVA_HOME, else the java on PATH), WARMUP=60 and DURATION=30 seconds,
-# TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m), CEILING=1 (0: skip JMH).
+# TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m), CEILING=1 (0: skip JMH),
+# RESULTS=benchmarks/results (where load-jdk<version>.txt goes).
 # The JIT needs about a minute of full load on 2 cores before the server runs at its steady speed.
 # One pool of tokens serves every run: replay protection is per store, and every run starts on an
 # empty one. Minting takes about 1 s per 1,600 tokens; tokens are valid for an hour.
@@ -54,13 +55,14 @@ mapfile -t pg_urls < "$tmp/tokens.txt.ready"
 total_secs=$((warmup + 2 * duration))
 warm_to=$((tokens * warmup / total_secs))
 c16_to=$((warm_to + tokens * duration / total_secs))
-mkdir -p benchmarks/results
+results=${RESULTS:-benchmarks/results}
+mkdir -p "$results"
 
 jdk_run=0
 for home in "${jdks[@]}"; do
   java=$(java_of "$home")
   jdk=$(version_of "$home")
-  report="benchmarks/results/load-jdk$jdk.txt"
+  report="$results/load-jdk$jdk.txt"
   echo "# load benchmark $(date -u +%FT%TZ), JDK $jdk, $(nproc) cores, warm-up ${warmup}s, ${duration}s per concurrency, server -Xmx128m ${SERVER_JAVA_OPTS:-}" | tee "$report"
   ceiling=""
   if [ "${CEILING:-1}" = 1 ]; then

@@ -1,0 +1,59 @@
+package dev.sentryagent.idp.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code benchmarks/run-load.sh} for a few seconds on H2 and PostgreSQL so the load benchmark
+ * (script, token fixture, wrk script, result lines) never rots. Asserts that every phase ran and
+ * that no request failed; never a number. Needs {@code wrk} on the PATH.
+ */
+class LoadScriptSmokeIT {
+
+    @Test
+    void loadScriptRunsEveryPhaseWithoutAnError(@TempDir Path results) throws Exception {
+        assumeTrue(onPath("wrk"), "wrk is not installed (apt-get install wrk)");
+        Path root = Path.of(System.getProperty("idp.root"));
+        ProcessBuilder builder = new ProcessBuilder("bash", "benchmarks/run-load.sh", "h2 postgres")
+                .directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().put("JDKS", System.getProperty("java.home"));
+        builder.environment().put("TOKENS", "6000");
+        builder.environment().put("WARMUP", "1");
+        builder.environment().put("DURATION", "1");
+        builder.environment().put("CEILING", "0");
+        builder.environment().put("RESULTS", results.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+
+        List<String> lines = output.lines().filter(line -> line.startsWith("store=")).toList();
+        assertThat(lines).as(output).hasSize(6);
+        assertThat(lines).allSatisfy(line -> assertThat(line)
+                .contains("non2xx=0 socket_errors=0")
+                .containsPattern("requests=[1-9]")
+                .containsPattern("peak_rss_mb=[1-9]"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("store=postgres concurrency=64"));
+        try (var files = Files.list(results)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("load-jdk"))).hasSize(1);
+        }
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
