@@ -10,7 +10,8 @@
 #   JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" benchmarks/run-load.sh
 #
 # Knobs (defaults): JDKS ($JAVA_HOME, else the java on PATH), WARMUP=60 and DURATION=30 seconds,
-# TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m), CEILING=1 (0: skip JMH),
+# TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m; by default what
+# bin/idp-server adds: -XX:CICompilerCount=3 on 2 cores or fewer), CEILING=1 (0: skip JMH),
 # RESULTS=benchmarks/results (where load-jdk<version>.txt goes).
 # The JIT needs about a minute of full load on 2 cores before the server runs at its steady speed.
 # One pool of tokens serves every run: replay protection is per store, and every run starts on an
@@ -21,6 +22,8 @@ stores=${1:-"h2 postgres"}
 duration=${DURATION:-30}
 warmup=${WARMUP:-60}
 tokens=${TOKENS:-480000}
+default_opts=""; if [ "$(nproc)" -le 2 ]; then default_opts="-XX:CICompilerCount=3"; fi
+server_opts=${SERVER_JAVA_OPTS-$default_opts}
 read -ra jdks <<< "${JDKS:-${JAVA_HOME:-PATH}}"
 java_of() { if [ "$1" = PATH ]; then echo java; else echo "$1/bin/java"; fi; }
 version_of() { "$(java_of "$1")" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.version = //p'; }
@@ -63,7 +66,7 @@ for home in "${jdks[@]}"; do
   java=$(java_of "$home")
   jdk=$(version_of "$home")
   report="$results/load-jdk$jdk.txt"
-  echo "# load benchmark $(date -u +%FT%TZ), JDK $jdk, $(nproc) cores, warm-up ${warmup}s, ${duration}s per concurrency, server -Xmx128m ${SERVER_JAVA_OPTS:-}" | tee "$report"
+  echo "# load benchmark $(date -u +%FT%TZ), JDK $jdk, $(nproc) cores, warm-up ${warmup}s, ${duration}s per concurrency, server -Xmx128m $server_opts" | tee "$report"
   ceiling=""
   if [ "${CEILING:-1}" = 1 ]; then
     "$java" -jar benchmarks/target/benchmarks.jar 'CryptoBenchmark.ceilingVerifyPlusSign' -p algorithm=ES256 \
@@ -80,7 +83,7 @@ for home in "${jdks[@]}"; do
     else db_url="jdbc:h2:file:$tmp/h2-$jdk_run"; db_user=""; fi
     IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$db_user \
     IDP_ADMIN_TOKEN=load-benchmark-admin-secret-0123456789 IDP_GITHUB_ISSUER="http://127.0.0.1:$gh_port" \
-      "$java" -Xmx128m ${SERVER_JAVA_OPTS:-} -jar idp-javalin/target/idp-server.jar > "$tmp/server-$store.log" 2>&1 &
+      "$java" -Xmx128m $server_opts -jar idp-javalin/target/idp-server.jar > "$tmp/server-$store.log" 2>&1 &
     server=$!
     pids+=($server)
     until curl -sf "$api/health" >/dev/null; do sleep 0.5; done

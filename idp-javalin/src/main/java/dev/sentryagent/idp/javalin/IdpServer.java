@@ -24,7 +24,12 @@ public final class IdpServer implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IdpServer.class);
-    private static final int HTTP_THREADS = 32;
+    /**
+     * The work is CPU-bound crypto with short database waits: 4 threads per core (8 on 2 cores).
+     * Measured on 2 cores (docs/benchmarks.md): 8 threads serve as much as 32 or 200 once warm, and
+     * fewer runnable threads leave the JIT's compiler threads more of the CPU while warming up.
+     */
+    private static final int HTTP_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private static final int RESPONSE_BUFFER_BYTES = 8192;
 
     private final Javalin app;
@@ -81,8 +86,6 @@ public final class IdpServer implements AutoCloseable {
                     .build();
             Javalin app = Javalin.create(javalin -> {
                 javalin.startup.showJavalinBanner = false;
-                // Measured (docs/benchmarks.md): on 2 cores 16 to 200 threads give the same
-                // throughput, and fewer threads the shorter tail; the work is CPU-bound crypto.
                 javalin.jetty.threadPool = new QueuedThreadPool(HTTP_THREADS, 8);
                 // Responses carry tokens: never compress them (BREACH), and save the CPU.
                 javalin.http.compressionStrategy = CompressionStrategy.NONE;
