@@ -11,7 +11,7 @@
 #
 # Knobs (defaults): JDKS ($JAVA_HOME, else the java on PATH), WARMUP=60 and DURATION=30 seconds,
 # TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m; by default what
-# bin/idp-server adds: -XX:CICompilerCount=3 on 2 cores or fewer), CEILING=1 (0: skip JMH),
+# bin/idp-server adds, from bin/default-jvm-options), CEILING=1 (0: skip JMH),
 # RESULTS=benchmarks/results (where load-jdk<version>.txt goes).
 # The JIT needs about a minute of full load on 2 cores before the server runs at its steady speed.
 # One pool of tokens serves every run: replay protection is per store, and every run starts on an
@@ -22,8 +22,7 @@ stores=${1:-"h2 postgres"}
 duration=${DURATION:-30}
 warmup=${WARMUP:-60}
 tokens=${TOKENS:-480000}
-default_opts=""; if [ "$(nproc)" -le 2 ]; then default_opts="-XX:CICompilerCount=3"; fi
-server_opts=${SERVER_JAVA_OPTS-$default_opts}
+server_opts=${SERVER_JAVA_OPTS-$(bin/default-jvm-options)}
 read -ra jdks <<< "${JDKS:-${JAVA_HOME:-PATH}}"
 java_of() { if [ "$1" = PATH ]; then echo java; else echo "$1/bin/java"; fi; }
 version_of() { "$(java_of "$1")" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.version = //p'; }
@@ -72,10 +71,10 @@ for home in "${jdks[@]}"; do
     "$java" -jar benchmarks/target/benchmarks.jar 'CryptoBenchmark.ceilingVerifyPlusSign' -p algorithm=ES256 \
       -f 1 -wi 3 -w 5s -i 5 -r 5s > "$tmp/ceiling.txt" 2>&1
     # the summary row: Benchmark, parameters, Mode ("thrpt"), Cnt, Score, ±, Error, Units
-    row() { awk -v f="$1" '$1 ~ /ceilingVerifyPlusSign/ {for (i = 1; i <= NF; i++) if ($i == "thrpt") print (f ? $(i + 2) : $(i + 2) " " $(i + 3) " " $(i + 4) " " $(i + 5))}' "$tmp/ceiling.txt"; }
-    ceiling=$(row 1)
+    read -r ceiling error units < <(awk '$1 ~ /ceilingVerifyPlusSign/ {for (i = 1; i <= NF; i++)
+      if ($i == "thrpt") print $(i + 2), $(i + 4), $(i + 5)}' "$tmp/ceiling.txt") || true
     [ -n "$ceiling" ] || { echo "the JMH ceiling run failed:" >&2; tail -20 "$tmp/ceiling.txt" >&2; exit 1; }
-    echo "ceiling (JMH, RS256 verify + ES256 sign, 2 threads): $(row 0)" | tee -a "$report"
+    echo "ceiling (JMH, RS256 verify + ES256 sign, 2 threads): $ceiling ± $error $units" | tee -a "$report"
   fi
 
   for store in $stores; do
