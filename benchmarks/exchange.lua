@@ -1,6 +1,7 @@
 -- wrk script: every request exchanges a distinct pre-minted token. Tokens come from the file
 -- $TOKENS, lines $TOKEN_FROM..$TOKEN_TO, split among wrk's threads. A token used twice would be a
--- replay (401), which wrk counts as a non-2xx error, never as throughput.
+-- replay (401), which wrk counts as a non-2xx error, never as throughput. TOKEN_CYCLE=1 reuses the
+-- slice once it runs out: only for the HTTP floor, which stores nothing.
 local counter = 0
 
 function setup(thread)
@@ -22,13 +23,18 @@ function init(args)
     end
   end
   idx = 0
+  cycle = os.getenv("TOKEN_CYCLE") == "1"
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
 end
 
 function request()
   idx = idx + 1
-  local token = tokens[idx] or "pool-exhausted"
+  local token = tokens[idx]
+  if token == nil and cycle then
+    token = tokens[(idx - 1) % #tokens + 1]
+  end
+  token = token or "pool-exhausted"
   return wrk.format(nil, "/api/v1/oidc/token", nil, '{"token":"' .. token .. '"}')
 end
 

@@ -5,13 +5,17 @@
 # policy, and wrk driving POST /api/v1/oidc/token with distinct pre-minted tokens over keep-alive
 # connections: a warm-up at concurrency 16, then concurrency 16 and 64. Prints requests/s, the share
 # of the ceiling, p50/p99/p99.9 latency, errors (any non-2xx answer) and the server's peak RSS.
+# Before the stores, the HTTP floor: HttpFloor (idp-server's HTTP settings, a fixed answer, no
+# crypto, no database) under the same wrk script says what HTTP alone costs here, and so the most an
+# exchange could ever reach: 1 / (1 / ceiling + 1 / floor), printed as best_possible_pct.
 #
 #   benchmarks/run-load.sh [stores, default "h2 postgres"]
 #   JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" benchmarks/run-load.sh
 #
 # Knobs (defaults): JDKS ($JAVA_HOME, else the java on PATH), WARMUP=60 and DURATION=30 seconds,
 # TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m; by default what
-# bin/idp-server adds, from bin/default-jvm-options), CEILING=1 (0: skip JMH),
+# bin/idp-server adds, from bin/default-jvm-options), CEILING=1 (0: skip JMH), FLOOR=1 (0: skip the
+# HTTP floor; its warm-up is WARMUP/3),
 # RESULTS=benchmarks/results (where load-jdk<version>.txt goes).
 # The JIT needs about a minute of full load on 2 cores before the server runs at its steady speed.
 # One pool of tokens serves every run: replay protection is per store, and every run starts on an
@@ -75,6 +79,27 @@ for home in "${jdks[@]}"; do
       if ($i == "thrpt") print $(i + 2), $(i + 4), $(i + 5)}' "$tmp/ceiling.txt") || true
     [ -n "$ceiling" ] || { echo "the JMH ceiling run failed:" >&2; tail -20 "$tmp/ceiling.txt" >&2; exit 1; }
     echo "ceiling (JMH, RS256 verify + ES256 sign, 2 threads): $ceiling ± $error $units" | tee -a "$report"
+  fi
+
+  if [ "${FLOOR:-1}" = 1 ]; then
+    "$java" -Xmx128m $server_opts -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.HttpFloor \
+      "$api_port" > "$tmp/floor.log" 2>&1 &
+    floor=$!
+    pids+=($floor)
+    until curl -sf "$api/health" >/dev/null; do sleep 0.5; done
+    for phase in warmup 16; do
+      secs=$duration; label="concurrency=16"
+      [ "$phase" = warmup ] && { secs=$(( (warmup + 2) / 3 )); label="warmup concurrency=16"; }
+      # Nothing is stored, so the pool's tokens may come round again (TOKEN_CYCLE).
+      result=$(TOKENS="$tmp/tokens.txt" TOKEN_FROM=1 TOKEN_TO=$warm_to WRK_THREADS=2 TOKEN_CYCLE=1 \
+        wrk -t2 -c16 -d"${secs}s" --timeout 10s -s benchmarks/exchange.lua "$api" | grep '^RESULT')
+      rps=$(echo "$result" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
+      best=""
+      [ -n "$ceiling" ] && [ "$phase" = 16 ] && best=" best_possible_pct=$(awk -v f="$rps" -v c="$ceiling" \
+        'BEGIN {printf "%.0f", 100 * f / (c + f)}')"
+      echo "http_floor $label ${result#RESULT }$best" | tee -a "$report"
+    done
+    kill "$floor"; wait "$floor" 2>/dev/null || true
   fi
 
   for store in $stores; do

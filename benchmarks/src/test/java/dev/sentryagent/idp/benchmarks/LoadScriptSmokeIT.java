@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code benchmarks/run-load.sh} for a few seconds on H2 and PostgreSQL so the load benchmark
- * (script, token fixture, wrk script, result lines) never rots. Asserts that every phase ran and
+ * (script, token fixture, HTTP floor, wrk script, result lines) never rots. Asserts that every phase ran and
  * that no request failed; never a number. Needs {@code wrk} on the PATH.
  */
 class LoadScriptSmokeIT {
@@ -43,6 +43,11 @@ class LoadScriptSmokeIT {
                 .containsPattern("requests=[1-9]")
                 .containsPattern("peak_rss_mb=[1-9]"));
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("store=postgres concurrency=64"));
+        List<String> floor = output.lines().filter(line -> line.startsWith("http_floor ")).toList();
+        assertThat(floor).as(output).hasSize(2);
+        assertThat(floor).allSatisfy(line -> assertThat(line)
+                .contains("non2xx=0 socket_errors=0")
+                .containsPattern("requests=[1-9]"));
         try (var files = Files.list(results)) {
             assertThat(files.filter(f -> f.getFileName().toString().startsWith("load-jdk"))).hasSize(1);
         }
