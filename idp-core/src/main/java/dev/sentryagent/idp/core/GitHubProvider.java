@@ -1,5 +1,6 @@
 package dev.sentryagent.idp.core;
 
+import dev.sentryagent.idp.core.internal.CompactJws;
 import dev.sentryagent.idp.core.internal.JwksCache;
 import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.core.internal.Urls;
@@ -11,10 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import org.jose4j.jwa.AlgorithmConstraints;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
@@ -38,6 +42,13 @@ public final class GitHubProvider implements OidcProvider {
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
     private static final String ALGORITHM = AlgorithmIdentifiers.RSA_USING_SHA256;
     private static final List<String> FORBIDDEN_HEADERS = List.of("jku", "x5u", "jwk", "crit");
+    private static final JsonWebSignatureAlgorithm RS256 = CompactJws.algorithm(ALGORITHM);
+    /**
+     * Headers seen on tokens whose signature verified, with their key id: checking a header depends
+     * on nothing but its text, and an issuer uses a handful (one per signing key), so each is parsed
+     * once. Only verified tokens add to it, so nobody else can fill it; it stops growing at this size.
+     */
+    private static final int MAX_CACHED_HEADERS = 64;
 
     private final String name;
     private final String issuer;
@@ -45,6 +56,7 @@ public final class GitHubProvider implements OidcProvider {
     private final Duration clockSkew;
     private final Clock clock;
     private final JwksCache keys;
+    private final ConcurrentMap<String, String> verifiedHeaders = new ConcurrentHashMap<>();
 
     private GitHubProvider(Builder b) {
         this.name = b.name;
@@ -90,68 +102,65 @@ public final class GitHubProvider implements OidcProvider {
             throw new InvalidTokenException(TokenFailure.TOO_LARGE,
                     "The OIDC token is larger than " + MAX_TOKEN_LENGTH + " characters");
         }
-        JsonWebSignature jws = parse(token);
-        checkHeaders(jws);
-        PublicKey key = keys.key(jws.getKeyIdHeaderValue()).orElseThrow(() -> new InvalidTokenException(
-                TokenFailure.UNKNOWN_KEY, "The OIDC token's key id " + Names.quote(jws.getKeyIdHeaderValue())
-                + " is not in the signing keys of issuer " + issuer));
-        verifySignature(jws, key);
+        CompactJws.Parts parts = CompactJws.Parts.split(token);
+        if (parts == null) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED,
+                    "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+        }
+        String cachedKid = verifiedHeaders.get(parts.header());
+        String kid = cachedKid != null ? cachedKid : checkHeader(parts.header());
+        PublicKey key = keys.key(kid).orElseThrow(() -> new InvalidTokenException(TokenFailure.UNKNOWN_KEY,
+                "The OIDC token's key id " + Names.quote(kid) + " is not in the signing keys of issuer " + issuer));
+        String payload;
+        try {
+            payload = CompactJws.decodeText(parts.payload());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not base64url");
+        }
+        if (!CompactJws.verify(RS256, key, parts)) {
+            throw new InvalidTokenException(TokenFailure.SIGNATURE,
+                    "The OIDC token's signature does not verify with the issuer's key " + Names.quote(kid));
+        }
+        if (cachedKid == null && verifiedHeaders.size() < MAX_CACHED_HEADERS) {
+            verifiedHeaders.put(parts.header(), kid);
+        }
         JwtClaims claims;
         try {
-            claims = JwtClaims.parse(jws.getUnverifiedPayload());
+            claims = JwtClaims.parse(payload);
         } catch (InvalidJwtException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not a JSON object");
         }
         return identity(claims);
     }
 
-    private static JsonWebSignature parse(String token) {
-        if (token.chars().filter(c -> c == '.').count() != 2) {
-            throw new InvalidTokenException(TokenFailure.MALFORMED,
-                    "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
-        }
+    /** Checks an encoded JWS header (algorithm, refused headers, key id) and returns its key id. */
+    private String checkHeader(String encoded) {
+        Map<String, Object> header;
         try {
-            JsonWebSignature jws = new JsonWebSignature();
-            jws.setCompactSerialization(token);
-            return jws;
+            header = JsonUtil.parseJson(CompactJws.decodeText(encoded));
         } catch (JoseException | RuntimeException e) {
+            header = null;
+        }
+        if (header == null) {
             throw new InvalidTokenException(TokenFailure.MALFORMED,
                     "The OIDC token is not a signed JWT: its header is not base64url JSON");
         }
-    }
-
-    private void checkHeaders(JsonWebSignature jws) {
-        String alg = jws.getAlgorithmHeaderValue();
+        Object alg = header.get("alg");
         if (!ALGORITHM.equals(alg)) {
             throw new InvalidTokenException(TokenFailure.ALGORITHM, "The OIDC token's algorithm "
-                    + Names.quote(alg) + " is not allowed: tokens of provider " + name + " must be " + ALGORITHM);
+                    + Names.quote(alg == null ? null : alg.toString()) + " is not allowed: tokens of provider " + name
+                    + " must be " + ALGORITHM);
         }
-        for (String header : FORBIDDEN_HEADERS) {
-            if (jws.getHeaders().getObjectHeaderValue(header) != null) {
+        for (String refused : FORBIDDEN_HEADERS) {
+            if (header.containsKey(refused)) {
                 throw new InvalidTokenException(TokenFailure.FORBIDDEN_HEADER,
-                        "The OIDC token carries a \"" + header + "\" header, which is refused");
+                        "The OIDC token carries a \"" + refused + "\" header, which is refused");
             }
         }
-        String kid = jws.getKeyIdHeaderValue();
-        if (kid == null || kid.isBlank()) {
+        if (!(header.get("kid") instanceof String kid) || kid.isBlank()) {
             throw new InvalidTokenException(TokenFailure.MISSING_KID, "The OIDC token has no \"kid\" header");
         }
-    }
-
-    private static void verifySignature(JsonWebSignature jws, PublicKey key) {
-        boolean valid;
-        try {
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(
-                    AlgorithmConstraints.ConstraintType.PERMIT, ALGORITHM));
-            jws.setKey(key);
-            valid = jws.verifySignature();
-        } catch (JoseException e) {
-            valid = false;
-        }
-        if (!valid) {
-            throw new InvalidTokenException(TokenFailure.SIGNATURE,
-                    "The OIDC token's signature does not verify with the issuer's key " + Names.quote(jws.getKeyIdHeaderValue()));
-        }
+        return kid;
     }
 
     private CiIdentity identity(JwtClaims claims) {

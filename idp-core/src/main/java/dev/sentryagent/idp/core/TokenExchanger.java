@@ -1,6 +1,7 @@
 package dev.sentryagent.idp.core;
 
 import dev.sentryagent.idp.core.internal.Names;
+import dev.sentryagent.idp.core.internal.CompactJws;
 import dev.sentryagent.idp.core.internal.SigningKeyRing;
 import dev.sentryagent.idp.core.internal.Urls;
 import dev.sentryagent.idp.core.spi.AgentRepository;
@@ -22,7 +23,6 @@ import java.util.Objects;
 import java.util.UUID;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
@@ -166,15 +166,9 @@ public final class TokenExchanger {
         claims.setClaim("ref", identity.ref());
         claims.setClaim("policy_id", policy.id().toString());
 
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(key.algorithm().jwsName());
-        jws.setKeyIdHeaderValue(key.kid());
-        jws.setHeader("typ", ACCESS_TOKEN_TYPE);
-        jws.setKey(key.privateKey());
         String token;
         try {
-            token = jws.getCompactSerialization();
+            token = CompactJws.sign(key.jws(), key.privateKey(), key.encodedHeader(), claims.toJson());
         } catch (JoseException e) {
             throw new IdpException(ErrorCode.SERVER_ERROR, "Signing the access token failed", e);
         }

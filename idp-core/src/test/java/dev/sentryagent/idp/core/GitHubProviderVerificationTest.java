@@ -107,6 +107,51 @@ class GitHubProviderVerificationTest {
     }
 
     @Test
+    void verifyWhenHeaderKnownFromAVerifiedTokenThenSignatureStillChecked() {
+        String good = issuer.token().mint();
+        provider.verify(good); // its header is now parsed once and remembered
+        String[] parts = good.split("\\.");
+        String otherPayload = issuer.token().repository("evil/repo").mint().split("\\.")[1];
+        assertRefused(parts[0] + "." + otherPayload + "." + parts[2], TokenFailure.SIGNATURE,
+                "The OIDC token's signature does not verify with the issuer's key \"" + issuer.currentKey().getKeyId() + "\"");
+        assertRefused(parts[0] + "." + parts[1] + ".", TokenFailure.SIGNATURE, "The OIDC token's signature does not verify");
+    }
+
+    @Test
+    void verifyWhenHeaderKnownFromAVerifiedTokenThenClaimsStillChecked() {
+        provider.verify(issuer.token().mint());
+        String expired = issuer.token().expired().mint();
+        assertThat(expired.split("\\.")[0]).isEqualTo(issuer.token().mint().split("\\.")[0]);
+        assertRefused(expired, TokenFailure.EXPIRED, "The OIDC token expired at ");
+    }
+
+    @Test
+    void verifyWhenSignatureNotBase64UrlThenSignature() {
+        String[] parts = issuer.token().mint().split("\\.");
+        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(1) + "*", TokenFailure.SIGNATURE,
+                "The OIDC token's signature does not verify");
+    }
+
+    @Test
+    void verifyWhenClaimsNotBase64UrlThenMalformed() {
+        String[] parts = issuer.token().mint().split("\\.");
+        assertRefused(parts[0] + ".e30+/." + parts[2], TokenFailure.MALFORMED,
+                "The OIDC token's claims are not base64url");
+    }
+
+    @Test
+    void verifyWhenKidNotAStringThenMissingKid() {
+        assertRefused(issuer.token().header("kid", 42).mint(), TokenFailure.MISSING_KID,
+                "The OIDC token has no \"kid\" header");
+    }
+
+    @Test
+    void verifyWhenHeaderIsJsonButNotAnObjectThenMalformed() {
+        assertRefused("WzFd.e30.AAAA", TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT: its header is not base64url JSON");
+    }
+
+    @Test
     void verifyWhenEmbeddedJwkHeaderThenForbiddenHeader() {
         assertRefused(issuer.token().forgeEmbeddedJwk(), TokenFailure.FORBIDDEN_HEADER,
                 "The OIDC token carries a \"jwk\" header, which is refused");

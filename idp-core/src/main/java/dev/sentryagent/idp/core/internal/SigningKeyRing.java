@@ -1,6 +1,7 @@
 package dev.sentryagent.idp.core.internal;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
+import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.spi.SigningKey;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import java.security.GeneralSecurityException;
@@ -11,12 +12,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class SigningKeyRing {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyRing.class);
 
-    /** A stored key, decoded. */
+    /**
+     * A stored key, decoded, with what signing with it needs: jose4j's algorithm and the encoded
+     * JWS header of access tokens ({@code alg}, {@code kid}, {@code typ: at+jwt}), built once.
+     */
     public record LoadedKey(SigningKey stored, SigningAlgorithm algorithm, PrivateKey privateKey,
-                            PublicJsonWebKey publicJwk) {
+                            PublicJsonWebKey publicJwk, JsonWebSignatureAlgorithm jws, String encodedHeader) {
         public String kid() {
             return stored.kid();
         }
@@ -166,7 +174,12 @@ public final class SigningKeyRing {
                 jwk.setKeyId(stored.kid());
                 jwk.setAlgorithm(alg.jwsName());
                 jwk.setUse("sig");
-                keys.add(new LoadedKey(stored, alg, alg.decodePrivate(stored.privateKey()), jwk));
+                Map<String, Object> header = new LinkedHashMap<>();
+                header.put("alg", alg.jwsName());
+                header.put("kid", stored.kid());
+                header.put("typ", TokenExchanger.ACCESS_TOKEN_TYPE);
+                keys.add(new LoadedKey(stored, alg, alg.decodePrivate(stored.privateKey()), jwk,
+                        CompactJws.algorithm(alg.jwsName()), CompactJws.encode(JsonUtil.toJson(header))));
             } catch (GeneralSecurityException | JoseException | IllegalArgumentException e) {
                 LOG.warn("signing-key kid={} cannot be decoded and is skipped: {}", stored.kid(), e.getMessage());
             }

@@ -1,0 +1,94 @@
+package dev.sentryagent.idp.core.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.util.Base64;
+import org.jose4j.jca.ProviderContext;
+import org.jose4j.jwa.AlgorithmFactoryFactory;
+import org.jose4j.jws.JsonWebSignatureAlgorithm;
+import org.jose4j.lang.JoseException;
+
+/**
+ * The JWS compact serialization (RFC 7515, section 7.1) around jose4j's signature algorithms:
+ * jose4j signs and verifies, and checks the keys; this class only splits, joins and Base64url-codes
+ * the three parts, with the JDK's codec. On the exchange path it replaces {@code JsonWebSignature},
+ * whose codec allocates an 8 KiB buffer for every part and which parses the header JSON again for
+ * every token (half of all the memory an exchange allocated, see docs/benchmarks.md).
+ */
+public final class CompactJws {
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    private static final ProviderContext PROVIDERS = new ProviderContext();
+
+    private CompactJws() {
+    }
+
+    /** The three encoded parts of a compact JWS; {@link #split} checks only their number. */
+    public record Parts(String header, String payload, String signature) {
+        /** The parts of {@code token}, or null unless it is exactly three parts separated by dots. */
+        public static Parts split(String token) {
+            int first = token.indexOf('.');
+            int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+            if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+                return null;
+            }
+            return new Parts(token.substring(0, first), token.substring(first + 1, second),
+                    token.substring(second + 1));
+        }
+
+        /** What the signature covers: the ASCII of {@code header.payload}. */
+        byte[] signingInput() {
+            return (header + '.' + payload).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** jose4j's implementation of JWS algorithm {@code name}, e.g. {@code RS256}. */
+    public static JsonWebSignatureAlgorithm algorithm(String name) {
+        try {
+            return AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory().getAlgorithm(name);
+        } catch (JoseException e) {
+            throw new IllegalStateException("jose4j has no JWS algorithm " + name, e);
+        }
+    }
+
+    /** Base64url without padding, as every part of a compact JWS is encoded. */
+    public static String encode(byte[] bytes) {
+        return ENCODER.encodeToString(bytes);
+    }
+
+    /** Base64url without padding of the UTF-8 of {@code text}. */
+    public static String encode(String text) {
+        return encode(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decodes one base64url part as UTF-8 text; {@link IllegalArgumentException} if it is not base64url. */
+    public static String decodeText(String part) {
+        return new String(DECODER.decode(part), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Signs {@code payload} (JSON) under the already encoded {@code encodedHeader}, which must name
+     * {@code algorithm}, and returns the compact serialization.
+     */
+    public static String sign(JsonWebSignatureAlgorithm algorithm, Key key, String encodedHeader, String payload)
+            throws JoseException {
+        algorithm.validateSigningKey(key);
+        Parts unsigned = new Parts(encodedHeader, encode(payload), "");
+        byte[] signature = algorithm.sign(algorithm.prepareForSign(key, PROVIDERS), unsigned.signingInput());
+        return encodedHeader + '.' + unsigned.payload() + '.' + encode(signature);
+    }
+
+    /**
+     * True when {@code parts} carry a valid {@code algorithm} signature by {@code key}. False, never
+     * an exception, for a signature that is not base64url, a key unfit for the algorithm (an RSA key
+     * under 2048 bits, say) or a signature that does not verify.
+     */
+    public static boolean verify(JsonWebSignatureAlgorithm algorithm, Key key, Parts parts) {
+        try {
+            algorithm.validateVerificationKey(key);
+            return algorithm.verifySignature(DECODER.decode(parts.signature()), key, parts.signingInput(), PROVIDERS);
+        } catch (JoseException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
