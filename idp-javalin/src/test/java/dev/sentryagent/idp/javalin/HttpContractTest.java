@@ -180,6 +180,19 @@ public abstract class HttpContractTest {
     }
 
     @Test
+    void exchangeWhenHeaderMalformedThenInvalidTokenNotServerError() {
+        String repository = repo();
+        createPolicy(map("repository", repository));
+        assertError(http.exchange(token(repository).header("kid", 42).mint(), null), 401, "invalid_token",
+                "The OIDC token has no \"kid\" header");
+        String[] parts = token(repository).mint().split("\\.");
+        assertError(http.exchange("WzFd." + parts[1] + "." + parts[2], null), 401, "invalid_token",
+                "The OIDC token is not a signed JWT: its header is not base64url JSON");
+        assertError(http.exchange(parts[0] + ".e30+/." + parts[2], null), 401, "invalid_token",
+                "The OIDC token's claims are not base64url");
+    }
+
+    @Test
     void exchangeWhenMisaddressedThenInvalidTokenSayingAudience() {
         String repository = repo();
         createPolicy(map("repository", repository));
