@@ -5,12 +5,10 @@ import dev.sentryagent.idp.core.internal.CompactJws;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import java.security.PrivateKey;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.jose4j.json.JsonUtil;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
@@ -49,13 +47,9 @@ final class Fixtures {
                 "sub", "repo:" + REPOSITORY + ":ref:refs/heads/main"));
         claims.setClaim("repository", REPOSITORY);
         claims.setClaim("ref", "refs/heads/main");
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("alg", algorithm.jwsName());
-        header.put("kid", kid);
-        header.put("typ", "at+jwt");
         try {
             return CompactJws.sign(CompactJws.algorithm(algorithm.jwsName()), key,
-                    CompactJws.encode(JsonUtil.toJson(header)), claims.toJson());
+                    CompactJws.header(algorithm.jwsName(), kid, "at+jwt"), claims.toJson());
         } catch (JoseException e) {
             throw new IllegalStateException(e);
         }

@@ -1,11 +1,10 @@
 package dev.sentryagent.idp.benchmarks;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
+import dev.sentryagent.idp.javalin.internal.HttpSettings;
 import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP floor of the load benchmark: a server with idp-server's HTTP settings whose
@@ -18,10 +17,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Arguments: {@code port}. Serves until killed.
  */
 public final class HttpFloor {
-    /** The same values as {@code IdpServer}: 4 threads per core, at least 8; 8 KiB response buffer. */
-    private static final int HTTP_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-    private static final int RESPONSE_BUFFER_BYTES = 8192;
-
     private HttpFloor() {
     }
 
@@ -29,10 +24,7 @@ public final class HttpFloor {
         int port = Integer.parseInt(args[0]);
         byte[] answer = answer();
         Javalin.create(javalin -> {
-            javalin.startup.showJavalinBanner = false;
-            javalin.jetty.threadPool = new QueuedThreadPool(HTTP_THREADS, 8);
-            javalin.http.compressionStrategy = CompressionStrategy.NONE;
-            javalin.http.responseBufferSize = RESPONSE_BUFFER_BYTES;
+            HttpSettings.apply(javalin);
             javalin.routes.post("/api/v1/oidc/token", ctx -> {
                 if (ctx.bodyAsBytes().length == 0) {
                     ctx.status(400);

@@ -4,12 +4,11 @@ import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.UnavailableException;
+import dev.sentryagent.idp.javalin.internal.HttpSettings;
 import dev.sentryagent.idp.javalin.internal.Json;
 import dev.sentryagent.idp.javalin.internal.Routes;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import io.javalin.http.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +23,6 @@ public final class IdpServer implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IdpServer.class);
-    /**
-     * The work is CPU-bound crypto with short database waits: 4 threads per core (8 on 2 cores).
-     * Measured on 2 cores (docs/benchmarks.md): 8 threads serve as much as 32 or 200 once warm, and
-     * fewer runnable threads leave the JIT's compiler threads more of the CPU while warming up.
-     */
-    private static final int HTTP_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-    private static final int RESPONSE_BUFFER_BYTES = 8192;
-
     private final Javalin app;
     private final JdbcStore store;
     private final TokenExchanger exchanger;
@@ -85,13 +76,7 @@ public final class IdpServer implements AutoCloseable {
             IdpPlugin plugin = IdpPlugin.builder().exchanger(exchanger).store(store).adminToken(config.adminToken())
                     .build();
             Javalin app = Javalin.create(javalin -> {
-                javalin.startup.showJavalinBanner = false;
-                javalin.jetty.threadPool = new QueuedThreadPool(HTTP_THREADS, 8);
-                // Responses carry tokens: never compress them (BREACH), and save the CPU.
-                javalin.http.compressionStrategy = CompressionStrategy.NONE;
-                // Javalin copies every result through a buffer of this size (default 32 KiB, allocated
-                // per response); our answers are a few KiB, larger ones are simply written in parts.
-                javalin.http.responseBufferSize = RESPONSE_BUFFER_BYTES;
+                HttpSettings.apply(javalin);
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
                 javalin.routes.error(404, orDefault(ctx -> ctx.status(404).contentType("application/json")

@@ -3,7 +3,10 @@ package dev.sentryagent.idp.core.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jose4j.jca.ProviderContext;
+import org.jose4j.json.JsonUtil;
 import org.jose4j.jwa.AlgorithmFactoryFactory;
 import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.lang.JoseException;
@@ -49,6 +52,15 @@ public final class CompactJws {
         } catch (JoseException e) {
             throw new IllegalStateException("jose4j has no JWS algorithm " + name, e);
         }
+    }
+
+    /** The encoded protected header {@code {"alg":..,"kid":..,"typ":..}}. */
+    public static String header(String alg, String kid, String typ) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", alg);
+        header.put("kid", kid);
+        header.put("typ", typ);
+        return encode(JsonUtil.toJson(header));
     }
 
     /** Base64url without padding, as every part of a compact JWS is encoded. */

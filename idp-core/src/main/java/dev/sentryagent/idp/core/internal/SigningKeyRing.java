@@ -12,12 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -174,12 +171,9 @@ public final class SigningKeyRing {
                 jwk.setKeyId(stored.kid());
                 jwk.setAlgorithm(alg.jwsName());
                 jwk.setUse("sig");
-                Map<String, Object> header = new LinkedHashMap<>();
-                header.put("alg", alg.jwsName());
-                header.put("kid", stored.kid());
-                header.put("typ", TokenExchanger.ACCESS_TOKEN_TYPE);
                 keys.add(new LoadedKey(stored, alg, alg.decodePrivate(stored.privateKey()), jwk,
-                        CompactJws.algorithm(alg.jwsName()), CompactJws.encode(JsonUtil.toJson(header))));
+                        CompactJws.algorithm(alg.jwsName()),
+                        CompactJws.header(alg.jwsName(), stored.kid(), TokenExchanger.ACCESS_TOKEN_TYPE)));
             } catch (GeneralSecurityException | JoseException | IllegalArgumentException e) {
                 LOG.warn("signing-key kid={} cannot be decoded and is skipped: {}", stored.kid(), e.getMessage());
             }
