@@ -64,6 +64,16 @@ c16_to=$((warm_to + tokens * duration / total_secs))
 results=${RESULTS:-benchmarks/results}
 mkdir -p "$results"
 
+# drive CONCURRENCY SECONDS FROM TO [CYCLE]: wrk against $api with pool lines FROM..TO; prints its
+# RESULT line without the word RESULT. CYCLE=1 lets the slice come round again (HTTP floor only).
+drive() {
+  local line
+  line=$(TOKENS="$tmp/tokens.txt" TOKEN_FROM=$3 TOKEN_TO=$4 WRK_THREADS=2 TOKEN_CYCLE=${5:-0} \
+    wrk -t2 -c"$1" -d"$2s" --timeout 10s -s benchmarks/exchange.lua "$api" | grep '^RESULT')
+  echo "${line#RESULT }"
+}
+rps_of() { echo "$1" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p'; }
+
 jdk_run=0
 for home in "${jdks[@]}"; do
   java=$(java_of "$home")
@@ -90,14 +100,12 @@ for home in "${jdks[@]}"; do
     for phase in warmup 16; do
       secs=$duration; label="concurrency=16"
       [ "$phase" = warmup ] && { secs=$(( (warmup + 2) / 3 )); label="warmup concurrency=16"; }
-      # Nothing is stored, so the pool's tokens may come round again (TOKEN_CYCLE).
-      result=$(TOKENS="$tmp/tokens.txt" TOKEN_FROM=1 TOKEN_TO=$warm_to WRK_THREADS=2 TOKEN_CYCLE=1 \
-        wrk -t2 -c16 -d"${secs}s" --timeout 10s -s benchmarks/exchange.lua "$api" | grep '^RESULT')
-      rps=$(echo "$result" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
+      # Nothing is stored, so the pool's tokens may come round again.
+      result=$(drive 16 "$secs" 1 "$warm_to" 1)
       best=""
-      [ -n "$ceiling" ] && [ "$phase" = 16 ] && best=" best_possible_pct=$(awk -v f="$rps" -v c="$ceiling" \
-        'BEGIN {printf "%.0f", 100 * f / (c + f)}')"
-      echo "http_floor $label ${result#RESULT }$best" | tee -a "$report"
+      [ -n "$ceiling" ] && [ "$phase" = 16 ] && best=" best_possible_pct=$(awk -v f="$(rps_of "$result")" \
+        -v c="$ceiling" 'BEGIN {printf "%.0f", 100 * f / (c + f)}')"
+      echo "http_floor $label $result$best" | tee -a "$report"
     done
     kill "$floor"; wait "$floor" 2>/dev/null || true
   fi
@@ -121,14 +129,13 @@ for home in "${jdks[@]}"; do
         64) conc=64; secs=$duration; from=$((c16_to + 1)); to=$tokens ;;
       esac
       echo 5 > "/proc/$server/clear_refs" 2>/dev/null || true   # reset the peak-RSS mark
-      result=$(TOKENS="$tmp/tokens.txt" TOKEN_FROM=$from TOKEN_TO=$to WRK_THREADS=2 \
-        wrk -t2 -c"$conc" -d"${secs}s" --timeout 10s -s benchmarks/exchange.lua "$api" | grep '^RESULT')
+      result=$(drive "$conc" "$secs" "$from" "$to")
       rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
-      rps=$(echo "$result" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
       share=""
-      [ -n "$ceiling" ] && share=" ceiling_pct=$(awk -v r="$rps" -v c="$ceiling" 'BEGIN {printf "%.0f", 100 * r / c}')"
+      [ -n "$ceiling" ] && share=" ceiling_pct=$(awk -v r="$(rps_of "$result")" -v c="$ceiling" \
+        'BEGIN {printf "%.0f", 100 * r / c}')"
       label="concurrency=$conc"; [ "$phase" = warmup ] && label="warmup concurrency=$conc"
-      echo "store=$store $label ${result#RESULT }$share peak_rss_mb=$((rss / 1024))" | tee -a "$report"
+      echo "store=$store $label $result$share peak_rss_mb=$((rss / 1024))" | tee -a "$report"
     done
     kill "$server"; wait "$server" 2>/dev/null || true
   done
