@@ -131,7 +131,8 @@ public final class FakeGitLabIssuer implements AutoCloseable {
     /**
      * Also serves {@code GET /token?project_path=group/sub/project&ref=main}, minting a fresh token
      * per call. Optional: {@code ref_type} ({@code branch} or {@code tag}, default branch),
-     * {@code pipeline_source}, {@code environment}, {@code audience}. For demos and manual testing
+     * {@code ref_protected} (default: true for branch {@code main} only), {@code pipeline_source},
+     * {@code environment}, {@code audience}. For demos and manual testing
      * only: anyone who can reach the port can mint tokens.
      */
     public FakeGitLabIssuer enableMintEndpoint() {
@@ -274,6 +275,9 @@ public final class FakeGitLabIssuer implements AutoCloseable {
                 case "tag" -> builder.tag(ref);
                 default -> throw new IllegalArgumentException("ref_type must be branch or tag, got \"" + refType + "\"");
             }
+            // Like a fresh GitLab project: only the default branch is protected, unless told.
+            builder.refProtected(Boolean.parseBoolean(query.getOrDefault("ref_protected",
+                    Boolean.toString(refType.equals("branch") && ref.equals("main")))));
             if (query.containsKey("pipeline_source")) {
                 builder.pipelineSource(query.get("pipeline_source"));
             }
