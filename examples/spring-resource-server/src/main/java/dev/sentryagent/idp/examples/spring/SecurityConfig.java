@@ -22,7 +22,7 @@ public class SecurityConfig {
     /**
      * Our tokens say {@code typ: at+jwt} (RFC 9068). Nimbus, under Spring Security 6, accepts
      * only {@code JWT} or no {@code typ} unless told otherwise, and refuses the token before any
-     * validator runs ({@code JOSE header "typ" (type) "at+jwt" not allowed}). Turning Nimbus's
+     * validator runs ({@code JOSE header typ (type) at+jwt not allowed}). Turning Nimbus's
      * check off hands the {@code typ} check to {@link #accessTokenType()}.
      */
     @Bean
