@@ -258,9 +258,9 @@ class GitHubProviderVerificationTest {
     }
 
     @Test
-    void verifyWhenEventNameIsAnArrayThenInvalidClaimSayingWrongType() {
-        assertRefusedExactly(issuer.token().claim("event_name", java.util.List.of("push")).mint(),
-                TokenFailure.INVALID_CLAIM, "The OIDC token's \"event_name\" claim has the wrong type: it must be a string");
+    void verifyWhenActorIsAnArrayThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("actor", java.util.List.of("octocat")).mint(),
+                TokenFailure.INVALID_CLAIM, "The OIDC token's \"actor\" claim has the wrong type: it must be a string");
     }
 
     @Test

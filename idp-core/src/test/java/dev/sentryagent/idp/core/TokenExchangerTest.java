@@ -57,9 +57,14 @@ class TokenExchangerTest {
     }
 
     static JwtClaims verifyWithPublishedKeys(String jwks, String token) throws Exception {
+        return verifyWith(jwks, IDP, IDP, token);
+    }
+
+    /** Verifies {@code token} as a resource server would, with jose4j and the published JWKS alone. */
+    static JwtClaims verifyWith(String jwks, String issuer, String audience, String token) throws Exception {
         JwtConsumer consumer = new JwtConsumerBuilder()
-                .setExpectedIssuer(IDP)
-                .setExpectedAudience(IDP)
+                .setExpectedIssuer(issuer)
+                .setExpectedAudience(audience)
                 .setRequireExpirationTime()
                 .setExpectedType(true, "at+jwt")
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
