@@ -3,6 +3,7 @@ package dev.sentryagent.idp.javalin.internal;
 import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.IdpException;
 import dev.sentryagent.idp.core.InsufficientScopeException;
+import dev.sentryagent.idp.core.Scopes;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ public final class ErrorResponses {
             case INVALID_TOKEN -> new WireError(401, "Bearer error=\"invalid_token\"", null);
             case ACCESS_DENIED -> new WireError(403, null, null);
             case INSUFFICIENT_SCOPE -> new WireError(403, "Bearer error=\"insufficient_scope\", scope=\""
-                    + ((InsufficientScopeException) e).requiredScope() + "\"", null);
+                    + (e instanceof InsufficientScopeException s ? s.requiredScope() : Scopes.AGENTS_WRITE) + "\"", null);
             case NOT_FOUND -> new WireError(404, null, null);
             case CONFLICT -> new WireError(409, null, null);
             case TEMPORARILY_UNAVAILABLE -> new WireError(503, null, "5");
