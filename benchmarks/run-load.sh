@@ -92,7 +92,7 @@ for home in "${jdks[@]}"; do
   fi
 
   if [ "${FLOOR:-1}" = 1 ]; then
-    "$java" -Xmx128m $server_opts -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.HttpFloor \
+    "$java" -Xmx128m $server_opts -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.javalin.internal.HttpFloor \
       "$api_port" > "$tmp/floor.log" 2>&1 &
     floor=$!
     pids+=($floor)

@@ -14,11 +14,12 @@ public final class AgentRegistrar {
     public static final String ADMIN = "admin";
     private static final Logger LOG = LoggerFactory.getLogger(AgentRegistrar.class);
 
-    private final TokenExchanger exchanger;
+    private final AccessTokenIssuer tokens;
     private final AgentRepository agents;
 
-    public AgentRegistrar(TokenExchanger exchanger, AgentRepository agents) {
-        this.exchanger = Objects.requireNonNull(exchanger, "exchanger");
+    /** {@code tokens} verifies the callers' access tokens; {@code agents} stores the agents. */
+    public AgentRegistrar(AccessTokenIssuer tokens, AgentRepository agents) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.agents = Objects.requireNonNull(agents, "agents");
     }
 
@@ -27,13 +28,13 @@ public final class AgentRegistrar {
      * this IdP with scope {@code agents:write}.
      *
      * @throws InvalidTokenException the token is not a valid token of ours
-     * @throws IdpException with {@link ErrorCode#INSUFFICIENT_SCOPE} when it lacks the scope
+     * @throws InsufficientScopeException when it lacks the scope
      * @throws InvalidRequestException bad name or description
      */
     public Agent registerWithToken(String accessToken, String name, String description) {
-        AccessTokenClaims caller = exchanger.verifyAccessToken(accessToken);
+        AccessTokenClaims caller = tokens.verify(accessToken);
         if (!caller.hasScope(Scopes.AGENTS_WRITE)) {
-            throw new IdpException(ErrorCode.INSUFFICIENT_SCOPE, "The access token lacks scope " + Scopes.AGENTS_WRITE
+            throw new InsufficientScopeException(Scopes.AGENTS_WRITE, "The access token lacks scope " + Scopes.AGENTS_WRITE
                     + ": only a bootstrap token (or the admin token) can register agents");
         }
         return register(name, description, caller.provenance());

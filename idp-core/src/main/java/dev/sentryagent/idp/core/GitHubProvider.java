@@ -3,7 +3,6 @@ package dev.sentryagent.idp.core;
 import dev.sentryagent.idp.core.internal.CompactJws;
 import dev.sentryagent.idp.core.internal.JwksCache;
 import dev.sentryagent.idp.core.internal.Names;
-import dev.sentryagent.idp.core.internal.Urls;
 import dev.sentryagent.idp.core.spi.OidcProvider;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +19,6 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.JoseException;
 
@@ -38,8 +35,6 @@ import org.jose4j.lang.JoseException;
 public final class GitHubProvider implements OidcProvider {
     /** github.com's issuer. */
     public static final String GITHUB_COM_ISSUER = "https://token.actions.githubusercontent.com";
-    /** The largest token accepted, in characters. */
-    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
     private static final String ALGORITHM = AlgorithmIdentifiers.RSA_USING_SHA256;
     private static final List<String> FORBIDDEN_HEADERS = List.of("jku", "x5u", "jwk", "crit");
     private static final JsonWebSignatureAlgorithm RS256 = CompactJws.algorithm(ALGORITHM);
@@ -98,9 +93,9 @@ public final class GitHubProvider implements OidcProvider {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token is empty");
         }
-        if (token.length() > MAX_TOKEN_LENGTH) {
+        if (TokenLimits.tooLong(token)) {
             throw new InvalidTokenException(TokenFailure.TOO_LARGE,
-                    "The OIDC token is larger than " + MAX_TOKEN_LENGTH + " characters");
+                    "The OIDC token is larger than " + TokenLimits.MAX_TOKEN_LENGTH + " characters");
         }
         CompactJws.Parts parts = CompactJws.Parts.split(token);
         if (parts == null) {
@@ -164,27 +159,25 @@ public final class GitHubProvider implements OidcProvider {
     }
 
     private CiIdentity identity(JwtClaims claims) {
-        try {
-            String iss = claims.getIssuer();
+            String iss = optional(claims, "iss");
             if (!issuer.equals(iss)) {
                 throw new InvalidTokenException(TokenFailure.ISSUER, "The OIDC token's issuer " + Names.quote(iss)
                         + " is not the configured issuer \"" + issuer + "\"");
             }
-            List<String> aud = claims.hasAudience() ? claims.getAudience() : List.of();
+            List<String> aud = audience(claims);
             if (aud.size() != 1 || !audience.equals(aud.get(0))) {
                 throw new InvalidTokenException(TokenFailure.AUDIENCE, "The OIDC token's audience "
                         + Names.quote(String.join(",", aud)) + " is not exactly \"" + audience + "\"");
             }
             Instant now = clock.instant();
-            Instant exp = time(claims.getExpirationTime(), "exp");
-            Instant iat = time(claims.getIssuedAt(), "iat");
+            Instant exp = time(claims, "exp");
+            Instant iat = time(claims, "iat");
             if (now.isAfter(exp.plus(clockSkew))) {
                 throw new InvalidTokenException(TokenFailure.EXPIRED, "The OIDC token expired at " + exp);
             }
-            NumericDate nbf = claims.getNotBefore();
-            if (nbf != null && now.plus(clockSkew).isBefore(Instant.ofEpochSecond(nbf.getValue()))) {
-                throw new InvalidTokenException(TokenFailure.NOT_YET_VALID,
-                        "The OIDC token is not valid before " + Instant.ofEpochSecond(nbf.getValue()));
+            Instant nbf = claims.hasClaim("nbf") ? time(claims, "nbf") : null;
+            if (nbf != null && now.plus(clockSkew).isBefore(nbf)) {
+                throw new InvalidTokenException(TokenFailure.NOT_YET_VALID, "The OIDC token is not valid before " + nbf);
             }
             if (iat.isAfter(now.plus(clockSkew))) {
                 throw new InvalidTokenException(TokenFailure.ISSUED_IN_FUTURE,
@@ -211,20 +204,41 @@ public final class GitHubProvider implements OidcProvider {
                     required(claims, "jti"),
                     iat,
                     exp);
-        } catch (MalformedClaimException e) {
-            throw new InvalidTokenException(TokenFailure.MISSING_CLAIM,
-                    "The OIDC token has a claim of the wrong type: " + e.getMessage());
-        }
     }
 
-    private static Instant time(NumericDate value, String claim) {
+    /** {@code aud}: one string, or an array of strings. */
+    private static List<String> audience(JwtClaims claims) {
+        Object value = claims.getClaimValue("aud");
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw wrongType("aud", "a string or an array of strings");
+    }
+
+    /** A NumericDate claim: seconds since the epoch, a JSON number. */
+    private static Instant time(JwtClaims claims, String claim) {
+        Object value = claims.getClaimValue(claim);
         if (value == null) {
             throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token has no \"" + claim + "\" claim");
         }
-        return Instant.ofEpochSecond(value.getValue());
+        if (!(value instanceof Number n)) {
+            throw wrongType(claim, "a number");
+        }
+        return Instant.ofEpochSecond(n.longValue());
     }
 
-    private static String required(JwtClaims claims, String claim) throws MalformedClaimException {
+    private static InvalidTokenException wrongType(String claim, String expected) {
+        return new InvalidTokenException(TokenFailure.INVALID_CLAIM, "The OIDC token's \"" + claim
+                + "\" claim has the wrong type: it must be " + expected);
+    }
+
+    private static String required(JwtClaims claims, String claim) {
         String value = optional(claims, claim);
         if (value == null || value.isEmpty()) {
             throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token has no \"" + claim + "\" claim");
@@ -232,7 +246,7 @@ public final class GitHubProvider implements OidcProvider {
         return value;
     }
 
-    private static String optional(JwtClaims claims, String claim) throws MalformedClaimException {
+    private static String optional(JwtClaims claims, String claim) {
         Object value = claims.getClaimValue(claim);
         if (value == null) {
             return null;
@@ -243,12 +257,11 @@ public final class GitHubProvider implements OidcProvider {
         if (value instanceof Number n) {
             return n.toString();
         }
-        throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token's \"" + claim
-                + "\" claim is not a string");
+        throw wrongType(claim, "a string");
     }
 
     // GitHub sends numeric ids as strings ("repository_id": "123").
-    private static long number(JwtClaims claims, String claim) throws MalformedClaimException {
+    private static long number(JwtClaims claims, String claim) {
         String value = required(claims, claim);
         try {
             long n = Long.parseLong(value);
@@ -258,7 +271,7 @@ public final class GitHubProvider implements OidcProvider {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token's \"" + claim
+        throw new InvalidTokenException(TokenFailure.INVALID_CLAIM, "The OIDC token's \"" + claim
                 + "\" claim is not a positive number");
     }
 
@@ -350,27 +363,18 @@ public final class GitHubProvider implements OidcProvider {
 
         public GitHubProvider build() {
             Names.provider(name);
-            Urls.secure("issuer", issuer);
-            if (issuer.endsWith("/")) {
-                throw new IllegalArgumentException("issuer must not end with '/', got \"" + issuer + "\"");
-            }
+            Settings.baseUrl("issuer", issuer);
             if (audience == null || audience.isBlank()) {
                 throw new IllegalArgumentException("audience is required: the exact aud incoming tokens must carry");
             }
-            jwksUri = jwksUriText == null ? null : Urls.secure("jwksUri", jwksUriText);
-            within("clockSkew", clockSkew, Duration.ZERO, Duration.ofMinutes(5));
-            within("jwksCooldown", jwksCooldown, Duration.ofMillis(100), Duration.ofHours(1));
-            within("jwksMaxCacheAge", jwksMaxAge, Duration.ofSeconds(1), Duration.ofHours(24));
-            within("jwksDefaultCacheAge", jwksDefaultAge, Duration.ZERO, jwksMaxAge);
-            within("httpTimeout", httpTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
+            jwksUri = jwksUriText == null ? null : Settings.secureUrl("jwksUri", jwksUriText);
+            Settings.within("clockSkew", clockSkew, Duration.ZERO, OidcProvider.MAX_CLOCK_SKEW);
+            Settings.within("jwksCooldown", jwksCooldown, Duration.ofMillis(100), Duration.ofHours(1));
+            Settings.within("jwksMaxCacheAge", jwksMaxAge, Duration.ofSeconds(1), Duration.ofHours(24));
+            Settings.within("jwksDefaultCacheAge", jwksDefaultAge, Duration.ZERO, jwksMaxAge);
+            Settings.within("httpTimeout", httpTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
             Objects.requireNonNull(clock, "clock");
             return new GitHubProvider(this);
-        }
-    }
-
-    static void within(String setting, Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + ", got " + value);
         }
     }
 }

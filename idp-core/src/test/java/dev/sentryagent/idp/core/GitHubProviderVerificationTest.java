@@ -39,6 +39,11 @@ class GitHubProviderVerificationTest {
                 });
     }
 
+    static void assertRefusedExactly(String token, TokenFailure failure, String message) {
+        assertRefused(token, failure, message);
+        assertThatThrownBy(() -> provider.verify(token)).hasMessage(message);
+    }
+
     @Test
     void verifyWhenTokenValidThenIdentityCarriesGitHubClaims() {
         String token = issuer.token().repository("Octo-Org/Octo-Repo").branch("release/1.x").environment("prod")
@@ -247,9 +252,33 @@ class GitHubProviderVerificationTest {
     }
 
     @Test
-    void verifyWhenRepositoryIdNotNumericThenMissingClaim() {
-        assertRefused(issuer.token().claim("repository_id", "abc").mint(), TokenFailure.MISSING_CLAIM,
+    void verifyWhenRepositoryIdNotNumericThenInvalidClaim() {
+        assertRefusedExactly(issuer.token().claim("repository_id", "abc").mint(), TokenFailure.INVALID_CLAIM,
                 "The OIDC token's \"repository_id\" claim is not a positive number");
+    }
+
+    @Test
+    void verifyWhenActorIsAnArrayThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("actor", java.util.List.of("octocat")).mint(),
+                TokenFailure.INVALID_CLAIM, "The OIDC token's \"actor\" claim has the wrong type: it must be a string");
+    }
+
+    @Test
+    void verifyWhenJtiIsAnObjectThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("jti", java.util.Map.of("id", "1")).mint(),
+                TokenFailure.INVALID_CLAIM, "The OIDC token's \"jti\" claim has the wrong type: it must be a string");
+    }
+
+    @Test
+    void verifyWhenExpIsAStringThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("exp", "tomorrow").mint(), TokenFailure.INVALID_CLAIM,
+                "The OIDC token's \"exp\" claim has the wrong type: it must be a number");
+    }
+
+    @Test
+    void verifyWhenAudIsANumberThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("aud", 42).mint(), TokenFailure.INVALID_CLAIM,
+                "The OIDC token's \"aud\" claim has the wrong type: it must be a string or an array of strings");
     }
 
     @Test

@@ -43,13 +43,13 @@ class SigningKeyRotationTest {
     }
 
     java.util.List<String> publishedKids() throws Exception {
-        return new JsonWebKeySet(exchanger.jwksJson()).getJsonWebKeys().stream().map(JsonWebKey::getKeyId).toList();
+        return new JsonWebKeySet(exchanger.accessTokenIssuer().jwksJson()).getJsonWebKeys().stream().map(JsonWebKey::getKeyId).toList();
     }
 
     @Test
     void rotateThenNewKeyPublishedAtOnceButSignsOnlyAfterActivationDelay() throws Exception {
         String oldKid = kidOfNewToken();
-        exchanger.rotateSigningKey();
+        exchanger.accessTokenIssuer().rotateSigningKey();
         assertThat(publishedKids()).hasSize(2).contains(oldKid);
         assertThat(kidOfNewToken()).isEqualTo(oldKid);
 

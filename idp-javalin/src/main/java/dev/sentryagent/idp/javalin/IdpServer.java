@@ -5,11 +5,11 @@ import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.UnavailableException;
 import dev.sentryagent.idp.javalin.internal.HttpSettings;
-import dev.sentryagent.idp.javalin.internal.Json;
-import dev.sentryagent.idp.javalin.internal.Routes;
+import dev.sentryagent.idp.javalin.internal.ErrorResponses;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
-import io.javalin.http.Handler;
+import io.javalin.http.MethodNotAllowedResponse;
+import io.javalin.router.EndpointNotFound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,24 +72,19 @@ public final class IdpServer implements AutoCloseable {
                     .tokenTtl(config.tokenTtl())
                     .signingAlgorithm(config.signingAlgorithm())
                     .build();
-            exchanger.jwksJson(); // creates the first signing key now, not on the first request
+            exchanger.accessTokenIssuer().jwksJson(); // creates the first signing key now, not on the first request
             IdpPlugin plugin = IdpPlugin.builder().exchanger(exchanger).store(store).adminToken(config.adminToken())
                     .build();
             Javalin app = Javalin.create(javalin -> {
                 HttpSettings.apply(javalin);
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
-                javalin.routes.error(404, orDefault(ctx -> ctx.status(404).contentType("application/json")
-                        .result(Json.write(Json.error(ErrorCode.NOT_FOUND.wireName(), "No route " + ctx.method() + " "
-                                + ctx.path())))));
-                javalin.routes.error(405, orDefault(ctx -> ctx.status(405).contentType("application/json")
-                        .result(Json.write(Json.error("method_not_allowed", "Method " + ctx.method()
-                                + " is not allowed on " + ctx.path())))));
-                javalin.routes.exception(Exception.class, (e, ctx) -> {
-                    LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-                    ctx.status(500).contentType("application/json")
-                            .result(Json.write(Json.error(ErrorCode.SERVER_ERROR.wireName(), "Internal server error")));
-                });
+                // Javalin throws these for requests no route matched; our routes answer their own 404s.
+                javalin.routes.exception(EndpointNotFound.class, (e, ctx) -> ErrorResponses.write(ctx, 404,
+                        ErrorCode.NOT_FOUND.wireName(), "No route " + ctx.method() + " " + ctx.path()));
+                javalin.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> ErrorResponses.write(ctx, 405,
+                        "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+                javalin.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.serverError(ctx, e));
             }).start(config.port());
             LOG.info("SentryAgent IdP listening on port {} store={} issuer={} github-issuer={} admin-routes={}",
                     app.port(), store.description(), config.issuer(), config.githubIssuer(),
@@ -99,15 +94,6 @@ public final class IdpServer implements AutoCloseable {
             store.close();
             throw e;
         }
-    }
-
-    /** Our routes write their own errors (a 404 for an unknown agent, say): replace only Javalin's own. */
-    private static Handler orDefault(Handler fallback) {
-        return ctx -> {
-            if (ctx.attribute(Routes.ANSWERED) == null) {
-                fallback.handle(ctx);
-            }
-        };
     }
 
     /** The server's own logging configuration, unless the operator gives one (before any logger exists). */

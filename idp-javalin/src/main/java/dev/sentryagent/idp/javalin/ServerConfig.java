@@ -2,10 +2,9 @@ package dev.sentryagent.idp.javalin;
 
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.core.internal.Urls;
+import dev.sentryagent.idp.core.Settings;
 import dev.sentryagent.idp.jdbc.JdbcStore;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.sentryagent.idp.jdbc.JdbcUrls;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -39,11 +38,7 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
         int port = port(value(env, "IDP_PORT", "8080"));
         String issuer = url("IDP_ISSUER", value(env, "IDP_ISSUER", "http://localhost:" + (port == 0 ? 8080 : port)));
         String audience = value(env, "IDP_AUDIENCE", issuer);
-        String dbUrl = value(env, "IDP_DB_URL", JdbcStore.DEFAULT_URL);
-        if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("IDP_DB_URL must be an H2 (jdbc:h2:...) or PostgreSQL "
-                    + "(jdbc:postgresql://...) JDBC URL");
-        }
+        String dbUrl = JdbcUrls.requireSupported("IDP_DB_URL", value(env, "IDP_DB_URL", JdbcStore.DEFAULT_URL));
         String admin = env.get("IDP_ADMIN_TOKEN");
         AdminToken adminToken = null;
         if (admin != null && !admin.isEmpty()) {
@@ -102,24 +97,7 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
 
     /** An absolute URL without a trailing slash: https, or http on a loopback host. */
     private static String url(String name, String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(name + " must be an absolute http(s) URL, got \"" + value + "\"");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new IllegalArgumentException(name + " must be an absolute http(s) URL, got \"" + value + "\"");
-        }
-        if (scheme.equals("http") && !Urls.isLoopback(uri.getHost())) {
-            throw new IllegalArgumentException(name + " must use https (plain http only on loopback), got \""
-                    + value + "\"");
-        }
-        if (value.endsWith("/")) {
-            throw new IllegalArgumentException(name + " must not end with '/', got \"" + value + "\"");
-        }
-        return value;
+        return Settings.baseUrl(name, value);
     }
 
     private static Duration duration(String name, String value, Duration min, Duration max) {
@@ -129,17 +107,14 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT15M, got \"" + value + "\"");
         }
-        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return d;
+        return Settings.within(name, d, min, max);
     }
 
     /** Never shows secrets. */
     @Override
     public String toString() {
         return "ServerConfig[port=" + port + ", issuer=" + issuer + ", audience=" + audience + ", db="
-                + dbUrl.replaceAll("[?;].*", "") + ", admin=" + (adminToken != null) + ", githubIssuer=" + githubIssuer
+                + JdbcUrls.withoutCredentials(dbUrl) + ", admin=" + (adminToken != null) + ", githubIssuer=" + githubIssuer
                 + ", tokenTtl=" + tokenTtl + ", clockSkew=" + clockSkew + ", algorithm=" + signingAlgorithm.jwsName()
                 + ", keyEncryption=" + (keyEncryptionKey != null) + "]";
     }

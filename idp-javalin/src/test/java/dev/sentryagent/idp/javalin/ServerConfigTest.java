@@ -40,7 +40,7 @@ class ServerConfigTest {
             "IDP_ISSUER|idp.example.com|IDP_ISSUER must be an absolute http(s) URL, got \"idp.example.com\"",
             "IDP_ISSUER|http://idp.example.com|IDP_ISSUER must use https (plain http only on loopback), got \"http://idp.example.com\"",
             "IDP_ISSUER|https://idp.example.com/|IDP_ISSUER must not end with '/', got \"https://idp.example.com/\"",
-            "IDP_DB_URL|jdbc:mysql://db/idp|IDP_DB_URL must be an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...) JDBC URL",
+            "IDP_DB_URL|jdbc:mysql://db/idp?password=secret|IDP_DB_URL must be an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql://...) JDBC URL, got \"jdbc:mysql://db/idp\"",
             "IDP_ADMIN_TOKEN|short|IDP_ADMIN_TOKEN: admin token must be at least 32 characters (or sha256:<hex> of one), got 5",
             "IDP_ADMIN_TOKEN|sha256:abc|IDP_ADMIN_TOKEN: admin token hash must be sha256: followed by 64 hex digits",
             "IDP_GITHUB_ISSUER|http://github.example.com|IDP_GITHUB_ISSUER must use https (plain http only on loopback), got \"http://github.example.com\"",

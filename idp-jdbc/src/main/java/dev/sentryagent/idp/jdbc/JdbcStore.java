@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sentryagent.idp.core.UnavailableException;
 import dev.sentryagent.idp.core.spi.AgentRepository;
 import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.core.spi.ReplayGuard;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
 import dev.sentryagent.idp.jdbc.internal.JdbcAgents;
@@ -98,7 +99,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
     }
 
     @Override
-    public JdbcReplayGuard replayGuard() {
+    public ReplayGuard replayGuard() {
         return replayGuard;
     }
 
@@ -212,10 +213,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
             DataSource source = dataSource;
             String description;
             if (source == null) {
-                if (url == null || !(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {
-                    throw new IllegalArgumentException("url must be an H2 (jdbc:h2:...) or PostgreSQL "
-                            + "(jdbc:postgresql://...) JDBC URL, got \"" + url + "\"");
-                }
+                JdbcUrls.requireSupported("url", url);
                 HikariConfig config = new HikariConfig();
                 config.setPoolName("sentryagent-idp");
                 config.setJdbcUrl(url);
@@ -229,11 +227,11 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                 try {
                     pool = new HikariDataSource(config);
                 } catch (RuntimeException e) {
-                    throw new UnavailableException("The store at " + url.replaceAll("[?;].*", "")
+                    throw new UnavailableException("The store at " + JdbcUrls.withoutCredentials(url)
                             + " cannot be reached: " + e.getMessage(), e);
                 }
                 source = pool;
-                description = url.replaceAll("[?;].*", "");
+                description = JdbcUrls.withoutCredentials(url);
             } else {
                 description = "application DataSource";
             }

@@ -87,13 +87,13 @@ class JdbcStoreTest {
                 store.trustPolicies().create(TrustPolicy.create("github", "octo-org/octo-repo", null, null));
                 TokenExchanger exchanger = exchanger(store, github);
                 exchanger.exchange(ExchangeRequest.bootstrap("github", github.token().mint()));
-                jwksBefore = exchanger.jwksJson();
+                jwksBefore = exchanger.accessTokenIssuer().jwksJson();
             }
             try (JdbcStore store = JdbcStore.create(url, "", "")) {
                 TokenExchanger exchanger = exchanger(store, github);
                 assertThat(exchanger.exchange(ExchangeRequest.bootstrap("github", github.token().mint())).scope())
                         .isEqualTo("agents:write");
-                assertThat(kids(exchanger.jwksJson())).isEqualTo(kids(jwksBefore)).hasSize(1);
+                assertThat(kids(exchanger.accessTokenIssuer().jwksJson())).isEqualTo(kids(jwksBefore)).hasSize(1);
             }
         }
     }
@@ -146,7 +146,7 @@ class JdbcStoreTest {
             store.replayGuard().firstUse("iss", "alive", Instant.now().plusSeconds(600));
             assertThat(store.purgeExpiredReplays(20)).isEqualTo(20);
             assertThat(store.purgeExpiredReplays(20)).isEqualTo(10);
-            assertThat(store.replayGuard().count()).isEqualTo(1);
+            assertThat(((dev.sentryagent.idp.jdbc.internal.JdbcReplayGuard) store.replayGuard()).count()).isEqualTo(1);
             assertThat(store.replayGuard().firstUse("iss", "alive", Instant.now().plusSeconds(600))).isFalse();
         }
     }
@@ -159,7 +159,7 @@ class JdbcStoreTest {
             }
             store.replayGuard().firstUse("iss", "alive", Instant.now().plusSeconds(600));
             assertThat(store.purgeExpiredReplays(1000)).isEqualTo(5);
-            assertThat(store.replayGuard().count()).isEqualTo(1);
+            assertThat(((dev.sentryagent.idp.jdbc.internal.JdbcReplayGuard) store.replayGuard()).count()).isEqualTo(1);
         }
     }
 
@@ -199,8 +199,8 @@ class JdbcStoreTest {
                     .isInstanceOfSatisfying(dev.sentryagent.idp.core.InvalidTokenException.class,
                             e -> assertThat(e.failure()).isEqualTo(dev.sentryagent.idp.core.TokenFailure.REPLAY));
             String fromB = serverB.exchange(ExchangeRequest.bootstrap("github", github.token().mint())).accessToken();
-            assertThat(serverA.verifyAccessToken(fromB).scope()).isEqualTo("agents:write");
-            assertThat(kids(serverA.jwksJson())).isEqualTo(kids(serverB.jwksJson()));
+            assertThat(serverA.accessTokenIssuer().verify(fromB).scope()).isEqualTo("agents:write");
+            assertThat(kids(serverA.accessTokenIssuer().jwksJson())).isEqualTo(kids(serverB.accessTokenIssuer().jwksJson()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sentryagent.idp.core.internal;
 
+import dev.sentryagent.idp.core.Settings;
 import dev.sentryagent.idp.core.UnavailableException;
 import java.io.IOException;
 import java.net.URI;
@@ -174,7 +175,7 @@ public final class JwksCache {
             throw new IOException("discovery document at " + discovery + " has no jwks_uri");
         }
         try {
-            jwksUri = Urls.secure("jwks_uri", uri);
+            jwksUri = Settings.secureUrl("jwks_uri", uri);
         } catch (IllegalArgumentException e) {
             throw new IOException("discovery document at " + discovery + ": " + e.getMessage());
         }

@@ -1,7 +1,6 @@
 package dev.sentryagent.idp.core.internal;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.spi.SigningKey;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import java.security.GeneralSecurityException;
@@ -37,7 +36,7 @@ public final class SigningKeyRing {
 
     /**
      * A stored key, decoded, with what signing with it needs: jose4j's algorithm and the encoded
-     * JWS header of access tokens ({@code alg}, {@code kid}, {@code typ: at+jwt}), built once.
+     * JWS header of access tokens ({@code alg}, {@code kid}, {@code typ}), built once.
      */
     public record LoadedKey(SigningKey stored, SigningAlgorithm algorithm, PrivateKey privateKey,
                             PublicJsonWebKey publicJwk, JsonWebSignatureAlgorithm jws, String encodedHeader) {
@@ -51,6 +50,7 @@ public final class SigningKeyRing {
 
     private final SigningKeyStore store;
     private final SigningAlgorithm algorithm;
+    private final String tokenType;
     private final Duration retention;
     private final Duration rotation;
     private final Duration refresh;
@@ -58,10 +58,12 @@ public final class SigningKeyRing {
     private final Clock clock;
     private volatile Ring ring;
 
-    public SigningKeyRing(SigningKeyStore store, SigningAlgorithm algorithm, Duration retention, Duration rotation,
-                          Duration refresh, Clock clock) {
+    /** {@code tokenType} is the {@code typ} header of every token the ring's keys sign. */
+    public SigningKeyRing(SigningKeyStore store, SigningAlgorithm algorithm, String tokenType, Duration retention,
+                          Duration rotation, Duration refresh, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.algorithm = algorithm;
+        this.tokenType = Objects.requireNonNull(tokenType, "tokenType");
         this.retention = retention;
         this.rotation = rotation;
         this.refresh = refresh;
@@ -173,7 +175,7 @@ public final class SigningKeyRing {
                 jwk.setUse("sig");
                 keys.add(new LoadedKey(stored, alg, alg.decodePrivate(stored.privateKey()), jwk,
                         CompactJws.algorithm(alg.jwsName()),
-                        CompactJws.header(alg.jwsName(), stored.kid(), TokenExchanger.ACCESS_TOKEN_TYPE)));
+                        CompactJws.header(alg.jwsName(), stored.kid(), tokenType)));
             } catch (GeneralSecurityException | JoseException | IllegalArgumentException e) {
                 LOG.warn("signing-key kid={} cannot be decoded and is skipped: {}", stored.kid(), e.getMessage());
             }

@@ -7,6 +7,8 @@ import java.time.Duration;
  * A trusted issuer family of CI OIDC tokens. Implementations must be thread-safe.
  */
 public interface OidcProvider {
+    /** The largest {@link #clockSkew()} a provider may apply; the exchanger refuses a provider with more. */
+    Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     /** The name requests use to select this provider, e.g. {@code github}. */
     String name();
@@ -23,6 +25,6 @@ public interface OidcProvider {
      */
     CiIdentity verify(String token);
 
-    /** The leeway applied to {@code exp}, {@code nbf} and {@code iat}. */
+    /** The leeway applied to {@code exp}, {@code nbf} and {@code iat}: zero to {@link #MAX_CLOCK_SKEW}. */
     Duration clockSkew();
 }

@@ -6,7 +6,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The standalone server's HTTP settings, in one place so that the load benchmark's HTTP floor
- * ({@code benchmarks/HttpFloor}) measures exactly the server's HTTP stack.
+ * ({@code benchmarks}' {@code HttpFloor}) measures exactly the server's HTTP stack.
  */
 public final class HttpSettings {
     /**

@@ -1,6 +1,6 @@
 package dev.sentryagent.idp.jdbc.internal;
 
-import dev.sentryagent.idp.core.ErrorCode;
+import dev.sentryagent.idp.core.StoreFailedException;
 import dev.sentryagent.idp.core.IdpException;
 import dev.sentryagent.idp.core.UnavailableException;
 import java.sql.SQLNonTransientConnectionException;
@@ -61,7 +61,7 @@ public final class Sql {
             return new UnavailableException("The store is unavailable (SQLState " + state + "); try again later", e);
         }
         LOG.error("store failed sqlState={}: {}", state, rootMessage(e), e);
-        return new IdpException(ErrorCode.SERVER_ERROR, "The store failed (SQLState " + state + ")", e);
+        return new StoreFailedException("The store failed (SQLState " + state + ")", e);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
