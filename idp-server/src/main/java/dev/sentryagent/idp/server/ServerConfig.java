@@ -1,8 +1,9 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.core.internal.Urls;
+import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import java.net.URI;
 import java.net.URISyntaxException;

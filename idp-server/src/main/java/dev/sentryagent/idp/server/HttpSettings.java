@@ -1,12 +1,14 @@
-package dev.sentryagent.idp.javalin.internal;
+package dev.sentryagent.idp.server;
 
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The standalone server's HTTP settings, in one place so that the load benchmark's HTTP floor
- * ({@code benchmarks/HttpFloor}) measures exactly the server's HTTP stack.
+ * The standalone server's HTTP settings (Jetty thread pool, compression, response buffer), in one
+ * place so that the load benchmark's HTTP floor ({@code benchmarks/HttpFloor}) measures exactly the
+ * server's HTTP stack. An application embedding {@link dev.sentryagent.idp.javalin.IdpPlugin} may
+ * apply them to its own Javalin app too.
  */
 public final class HttpSettings {
     /**

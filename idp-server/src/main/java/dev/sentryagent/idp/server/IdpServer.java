@@ -1,10 +1,10 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.UnavailableException;
-import dev.sentryagent.idp.javalin.internal.HttpSettings;
+import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.javalin.internal.Json;
 import dev.sentryagent.idp.javalin.internal.Routes;
 import dev.sentryagent.idp.jdbc.JdbcStore;
@@ -115,7 +115,7 @@ public final class IdpServer implements AutoCloseable {
         if (System.getProperty("logback.configurationFile") == null
                 && IdpServer.class.getResource("/logback.xml") == null
                 && IdpServer.class.getResource("/logback-test.xml") == null) {
-            System.setProperty("logback.configurationFile", "dev/sentryagent/idp/javalin/server-logback.xml");
+            System.setProperty("logback.configurationFile", "dev/sentryagent/idp/server/server-logback.xml");
         }
     }
 
