@@ -22,7 +22,11 @@ public final class HttpSettings {
     private HttpSettings() {
     }
 
-    /** Applies the thread pool, compression and buffer settings to {@code javalin}. */
+    /**
+     * Applies the thread pool, compression and buffer settings to {@code javalin}.
+     *
+     * @param javalin the configuration of the Javalin app being created
+     */
     public static void apply(JavalinConfig javalin) {
         javalin.startup.showJavalinBanner = false;
         javalin.jetty.threadPool = new QueuedThreadPool(HTTP_THREADS, 8);

@@ -33,6 +33,13 @@ public final class IdpServer implements AutoCloseable {
         this.exchanger = exchanger;
     }
 
+    /**
+     * Starts the server from the environment ({@link ServerConfig#fromEnvironment(java.util.Map)}) and
+     * stops it on shutdown. A bad setting exits with status 2, an unreachable store with status 1,
+     * each with one line on standard error.
+     *
+     * @param args ignored: the server is configured by environment variables only
+     */
     public static void main(String[] args) {
         ServerConfig config;
         IdpServer server;
@@ -55,7 +62,13 @@ public final class IdpServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "idp-server-stop"));
     }
 
-    /** Starts a server; {@link #close()} stops it and its store. */
+    /**
+     * Starts a server; {@link #close()} stops it and its store.
+     *
+     * @param config the settings
+     * @return the running server, listening on {@link #port()}
+     * @throws UnavailableException when the store cannot be reached
+     */
     public static IdpServer start(ServerConfig config) {
         JdbcStore store = JdbcStore.builder().url(config.dbUrl()).user(config.dbUser()).password(config.dbPassword())
                 .keyEncryptionKey(config.keyEncryptionKey()).build();
@@ -119,14 +132,17 @@ public final class IdpServer implements AutoCloseable {
         }
     }
 
+    /** @return the port the server listens on (the chosen one when configured with 0) */
     public int port() {
         return app.port();
     }
 
+    /** @return the exchanger the server's routes call */
     public TokenExchanger exchanger() {
         return exchanger;
     }
 
+    /** @return the store the server runs on, closed by {@link #close()} */
     public JdbcStore store() {
         return store;
     }
