@@ -35,7 +35,7 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else
     echo "wrk is needed: sudo apt-get install wrk" >&2; exit 1; fi
 fi
-[ -f idp-javalin/target/idp-server.jar ] && [ -f benchmarks/target/benchmarks.jar ] \
+[ -f idp-server/target/idp-server.jar ] && [ -f benchmarks/target/benchmarks.jar ] \
   || ./mvnw -B -q -ntp -DskipTests package
 
 fixture_java=$(java_of "${jdks[0]}")
@@ -92,7 +92,7 @@ for home in "${jdks[@]}"; do
   fi
 
   if [ "${FLOOR:-1}" = 1 ]; then
-    "$java" -Xmx128m $server_opts -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.javalin.internal.HttpFloor \
+    "$java" -Xmx128m $server_opts -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.HttpFloor \
       "$api_port" > "$tmp/floor.log" 2>&1 &
     floor=$!
     pids+=($floor)
@@ -115,7 +115,7 @@ for home in "${jdks[@]}"; do
     else db_url="jdbc:h2:file:$tmp/h2-$jdk_run"; db_user=""; fi
     IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$db_user \
     IDP_ADMIN_TOKEN=load-benchmark-admin-secret-0123456789 IDP_GITHUB_ISSUER="http://127.0.0.1:$gh_port" \
-      "$java" -Xmx128m $server_opts -jar idp-javalin/target/idp-server.jar > "$tmp/server-$store.log" 2>&1 &
+      "$java" -Xmx128m $server_opts -jar idp-server/target/idp-server.jar > "$tmp/server-$store.log" 2>&1 &
     server=$!
     pids+=($server)
     until curl -sf "$api/health" >/dev/null; do sleep 0.5; done

@@ -2,6 +2,7 @@ package dev.sentryagent.idp.javalin;
 
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.javalin.internal.ErrorResponses;
 import dev.sentryagent.idp.javalin.internal.Routes;
 import io.javalin.config.JavalinState;
 import io.javalin.plugin.Plugin;
@@ -29,6 +30,7 @@ public final class IdpPlugin extends Plugin<Void> {
         this.routes = new Routes(b.exchanger, b.store, b.adminToken, openApiDocument());
     }
 
+    /** @return a builder; the exchanger and the store are required */
     public static Builder builder() {
         return new Builder();
     }
@@ -43,7 +45,23 @@ public final class IdpPlugin extends Plugin<Void> {
         return "sentryagent-idp";
     }
 
-    /** The OpenAPI 3.1 document of the contract, as served at {@code /api/v1/openapi.json}. */
+    /**
+     * Makes the whole app answer in the contract's error body where no route of this plugin does:
+     * 404 for a path no route matches, 405 for a method a path does not take (with
+     * {@code prefer405over404}), and a bare 500 for an exception nobody handled. For an app that
+     * is only this IdP, like the standalone server; an app with routes of its own keeps its pages.
+     *
+     * @param state the app's configuration, from {@code Javalin.create(config -> ...)}
+     */
+    public static void answerUnmatchedWithContractErrors(JavalinState state) {
+        ErrorResponses.answerUnmatched(state.routes);
+    }
+
+    /**
+     * The OpenAPI 3.1 document of the contract, as served at {@code /api/v1/openapi.json}.
+     *
+     * @return the document, as JSON text
+     */
     public static String openApiDocument() {
         try (InputStream in = IdpPlugin.class.getResourceAsStream("openapi.json")) {
             return new String(Objects.requireNonNull(in, "openapi.json is missing from the jar").readAllBytes(),
@@ -62,23 +80,41 @@ public final class IdpPlugin extends Plugin<Void> {
         private Builder() {
         }
 
+        /**
+         * @param exchanger the exchanger the token route calls
+         * @return this builder
+         */
         public Builder exchanger(TokenExchanger exchanger) {
             this.exchanger = exchanger;
             return this;
         }
 
-        /** The store whose trust policies and agents the admin routes manage (the exchanger's own). */
+        /**
+         * The store whose trust policies and agents the admin routes manage (the exchanger's own).
+         *
+         * @param store the store
+         * @return this builder
+         */
         public Builder store(IdpStore store) {
             this.store = store;
             return this;
         }
 
-        /** The administrator's secret; without one the admin routes answer 503. */
+        /**
+         * The administrator's secret; without one the admin routes answer 503.
+         *
+         * @param adminToken the secret, or null
+         * @return this builder
+         */
         public Builder adminToken(AdminToken adminToken) {
             this.adminToken = adminToken;
             return this;
         }
 
+        /**
+         * @return the plugin
+         * @throws IllegalArgumentException without an exchanger or a store
+         */
         public IdpPlugin build() {
             if (exchanger == null || store == null) {
                 throw new IllegalArgumentException("exchanger and store are required");

@@ -5,6 +5,9 @@ import dev.sentryagent.idp.core.IdpException;
 import dev.sentryagent.idp.core.InsufficientScopeException;
 import dev.sentryagent.idp.core.Scopes;
 import io.javalin.http.Context;
+import io.javalin.http.MethodNotAllowedResponse;
+import io.javalin.router.EndpointNotFound;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.http.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,5 +76,14 @@ public final class ErrorResponses {
     /** Writes the contract's error body. */
     public static void write(Context ctx, int status, String error, String description) {
         Json.respond(ctx, status, Json.error(error, description));
+    }
+
+    /** Javalin throws these for requests no route matched; our routes answer their own 404s. */
+    public static void answerUnmatched(JavalinDefaultRoutingApi routes) {
+        routes.exception(EndpointNotFound.class, (e, ctx) -> write(ctx, 404,
+                ErrorCode.NOT_FOUND.wireName(), "No route " + ctx.method() + " " + ctx.path()));
+        routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> write(ctx, 405,
+                "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+        routes.exception(Exception.class, (e, ctx) -> serverError(ctx, e));
     }
 }

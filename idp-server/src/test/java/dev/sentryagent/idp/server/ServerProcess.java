@@ -1,5 +1,6 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
+import dev.sentryagent.idp.javalin.Http;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

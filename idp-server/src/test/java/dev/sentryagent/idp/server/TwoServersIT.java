@@ -1,8 +1,9 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
 import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sentryagent.idp.javalin.Http;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import dev.sentryagent.idp.testkit.LocalPostgres;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
 /** The contract on PostgreSQL; the admin token configured as plaintext. */
 class PostgresHttpContractTest extends HttpContractTest {

@@ -1,5 +1,6 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
+import dev.sentryagent.idp.javalin.AdminToken;
 import java.util.UUID;
 
 /** The contract on the embedded H2 default; the admin token configured as its SHA-256 hash. */

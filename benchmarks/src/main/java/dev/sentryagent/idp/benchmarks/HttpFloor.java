@@ -1,6 +1,7 @@
-package dev.sentryagent.idp.javalin.internal;
+package dev.sentryagent.idp.benchmarks;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
+import dev.sentryagent.idp.server.HttpSettings;
 import io.javalin.Javalin;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

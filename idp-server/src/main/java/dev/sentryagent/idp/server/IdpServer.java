@@ -1,15 +1,11 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
-import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.UnavailableException;
-import dev.sentryagent.idp.javalin.internal.HttpSettings;
-import dev.sentryagent.idp.javalin.internal.ErrorResponses;
+import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
-import io.javalin.http.MethodNotAllowedResponse;
-import io.javalin.router.EndpointNotFound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +29,13 @@ public final class IdpServer implements AutoCloseable {
         this.exchanger = exchanger;
     }
 
+    /**
+     * Starts the server from the environment ({@link ServerConfig#fromEnvironment(java.util.Map)}) and
+     * stops it on shutdown. A bad setting exits with status 2, an unreachable store with status 1,
+     * each with one line on standard error.
+     *
+     * @param args ignored: the server is configured by environment variables only
+     */
     public static void main(String[] args) {
         ServerConfig config;
         IdpServer server;
@@ -55,7 +58,13 @@ public final class IdpServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "idp-server-stop"));
     }
 
-    /** Starts a server; {@link #close()} stops it and its store. */
+    /**
+     * Starts a server; {@link #close()} stops it and its store.
+     *
+     * @param config the settings
+     * @return the running server, listening on {@link #port()}
+     * @throws UnavailableException when the store cannot be reached
+     */
     public static IdpServer start(ServerConfig config) {
         JdbcStore store = JdbcStore.builder().url(config.dbUrl()).user(config.dbUser()).password(config.dbPassword())
                 .keyEncryptionKey(config.keyEncryptionKey()).build();
@@ -79,12 +88,7 @@ public final class IdpServer implements AutoCloseable {
                 HttpSettings.apply(javalin);
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
-                // Javalin throws these for requests no route matched; our routes answer their own 404s.
-                javalin.routes.exception(EndpointNotFound.class, (e, ctx) -> ErrorResponses.write(ctx, 404,
-                        ErrorCode.NOT_FOUND.wireName(), "No route " + ctx.method() + " " + ctx.path()));
-                javalin.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> ErrorResponses.write(ctx, 405,
-                        "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path()));
-                javalin.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.serverError(ctx, e));
+                IdpPlugin.answerUnmatchedWithContractErrors(javalin);
             }).start(config.port());
             LOG.info("SentryAgent IdP listening on port {} store={} issuer={} github-issuer={} admin-routes={}",
                     app.port(), store.description(), config.issuer(), config.githubIssuer(),
@@ -101,18 +105,21 @@ public final class IdpServer implements AutoCloseable {
         if (System.getProperty("logback.configurationFile") == null
                 && IdpServer.class.getResource("/logback.xml") == null
                 && IdpServer.class.getResource("/logback-test.xml") == null) {
-            System.setProperty("logback.configurationFile", "dev/sentryagent/idp/javalin/server-logback.xml");
+            System.setProperty("logback.configurationFile", "dev/sentryagent/idp/server/server-logback.xml");
         }
     }
 
+    /** @return the port the server listens on (the chosen one when configured with 0) */
     public int port() {
         return app.port();
     }
 
+    /** @return the exchanger the server's routes call */
     public TokenExchanger exchanger() {
         return exchanger;
     }
 
+    /** @return the store the server runs on, closed by {@link #close()} */
     public JdbcStore store() {
         return store;
     }

@@ -1,12 +1,14 @@
-package dev.sentryagent.idp.javalin.internal;
+package dev.sentryagent.idp.server;
 
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The standalone server's HTTP settings, in one place so that the load benchmark's HTTP floor
- * ({@code benchmarks}' {@code HttpFloor}) measures exactly the server's HTTP stack.
+ * The standalone server's HTTP settings (Jetty thread pool, compression, response buffer), in one
+ * place so that the load benchmark's HTTP floor ({@code benchmarks/HttpFloor}) measures exactly the
+ * server's HTTP stack. An application embedding {@link dev.sentryagent.idp.javalin.IdpPlugin} may
+ * apply them to its own Javalin app too.
  */
 public final class HttpSettings {
     /**
@@ -20,7 +22,11 @@ public final class HttpSettings {
     private HttpSettings() {
     }
 
-    /** Applies the thread pool, compression and buffer settings to {@code javalin}. */
+    /**
+     * Applies the thread pool, compression and buffer settings to {@code javalin}.
+     *
+     * @param javalin the configuration of the Javalin app being created
+     */
     public static void apply(JavalinConfig javalin) {
         javalin.startup.showJavalinBanner = false;
         javalin.jetty.threadPool = new QueuedThreadPool(HTTP_THREADS, 8);

@@ -1,4 +1,4 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.testkit.LocalPostgres;
 import java.util.UUID;

@@ -1,8 +1,9 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.core.Settings;
+import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import dev.sentryagent.idp.jdbc.JdbcUrls;
 import java.time.Duration;
@@ -33,7 +34,13 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                            AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
                            Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey) {
 
-    /** Reads the settings from {@code env}. @throws IllegalArgumentException naming the variable */
+    /**
+     * Reads the settings from {@code env}, applying the defaults of the HTTP contract.
+     *
+     * @param env the environment, e.g. {@code System.getenv()}
+     * @return the settings
+     * @throws IllegalArgumentException naming the variable, for a bad or missing value (never echoing a secret)
+     */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         int port = port(value(env, "IDP_PORT", "8080"));
         String issuer = url("IDP_ISSUER", value(env, "IDP_ISSUER", "http://localhost:" + (port == 0 ? 8080 : port)));
