@@ -269,8 +269,10 @@ public final class PolicyGate {
             case "environment" -> actual == null
                     ? "the run has no environment; " + policiesFor + " permit environment " + permitted
                     : "environment " + Names.quote(actual) + " is not permitted; " + policiesFor + " permit " + permitted;
-            case "workflow" -> "workflow " + Names.quote(actual) + " is not permitted; " + policiesFor + " permit "
-                    + permitted;
+            case "workflow" -> actual == null
+                    ? "the run's workflow is not a file of repository " + identity.repository() + "; " + policiesFor
+                    + " permit workflow " + permitted
+                    : "workflow " + Names.quote(actual) + " is not permitted; " + policiesFor + " permit " + permitted;
             case "jobWorkflow" -> actual == null
                     ? "the run has no job workflow; " + policiesFor + " permit job workflow " + permitted
                     : "job workflow " + Names.quote(actual) + " is not permitted; " + policiesFor + " permit "

@@ -75,6 +75,9 @@ public record TrustPolicy(
         if (tokenTtl != null && (tokenTtl.compareTo(MIN_TOKEN_TTL) < 0 || tokenTtl.compareTo(MAX_TOKEN_TTL) > 0)) {
             throw new InvalidRequestException("tokenTtl must be between PT1M and PT1H, got " + tokenTtl);
         }
+        if (tokenTtl != null && tokenTtl.getNano() != 0) {
+            throw new InvalidRequestException("tokenTtl must be whole seconds, got " + tokenTtl);
+        }
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
