@@ -135,7 +135,9 @@ public final class TokenExchanger {
         WorkloadIdentity identity = inspection.identity();
         boolean spent = replayGuard.wasUsed(identity.issuer(), identity.jti());
         // The same decision as the exchange's, in the gate's mode that writes nothing.
-        PolicyEvaluation evaluation = gate.evaluate(identity, request.agentId(), audience);
+        // The issuer is always a permitted audience; only another one needs a policy's audiences.
+        PolicyEvaluation evaluation = gate.evaluate(identity, request.agentId(),
+                issuer.equals(audience) ? null : audience);
         String tokenFailure = inspection.timeFailure() != null ? inspection.timeFailure().getMessage()
                 : spent ? ALREADY_EXCHANGED : null;
         Explanation.Verification verification = new Explanation.Verification(tokenFailure == null, tokenFailure, spent);

@@ -59,7 +59,7 @@ class GlobTest {
     void matchesAgreesWithTheReferenceOnRandomPatternsAndValues() {
         Random random = new Random(20261201L);
         int matched = 0;
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             String pattern = random(random, "ab/*?", 8);
             String value = random.nextBoolean() ? random(random, "ab/", 10)
                     : pattern.replace("**", "a/b").replace('*', 'a').replace('?', 'b'); // a likely match
@@ -68,7 +68,7 @@ class GlobTest {
                     .as("pattern %s value %s", pattern, value).isEqualTo(expected);
             matched += expected ? 1 : 0;
         }
-        assertThat(matched).as("the generator must produce matches too").isGreaterThan(20_000);
+        assertThat(matched).as("the generator must produce matches too").isGreaterThan(5_000);
     }
 
     @ParameterizedTest
