@@ -183,9 +183,16 @@ public final class JdbcTrustPolicies implements TrustPolicyRepository {
     @Override
     public RepositoryIds pinRepositoryIds(String provider, String repository, RepositoryIds ids) {
         String repositoryKey = repository.toLowerCase(Locale.ROOT);
-        // "Set where unset" per row: of two servers racing, the second's UPDATE waits for the first's
-        // row locks, then finds the rows set and changes nothing; its SELECT sees the winner's ids.
+        // The repository's rows are locked first, in one order, so that of two servers racing the
+        // second waits for the first to commit and then reads the winner's ids: re-checking a
+        // WHERE after a lock wait is PostgreSQL's behaviour, not H2's, so no UPDATE may rely on it.
         return sql.inTransaction(handle -> {
+            handle.createQuery("SELECT id FROM oidc_trust_policies WHERE provider = :provider "
+                            + "AND repository_key = :repositoryKey ORDER BY CAST(id AS VARCHAR(36)) FOR UPDATE")
+                    .bind("provider", provider)
+                    .bind("repositoryKey", repositoryKey)
+                    .mapTo(String.class)
+                    .list();
             RepositoryIds target = pinned(handle, provider, repositoryKey).orElse(ids);
             handle.createUpdate("UPDATE oidc_trust_policies SET repository_id = :id, repository_owner_id = :ownerId "
                             + "WHERE provider = :provider AND repository_key = :repositoryKey "
