@@ -51,6 +51,7 @@ public final class Routes {
             "GET " + API + "/oidc/trust-policies",
             "GET " + API + "/oidc/trust-policies/{id}",
             "DELETE " + API + "/oidc/trust-policies/{id}",
+            "POST " + ExplainRoute.PATH,
             "POST " + API + "/agents",
             "GET " + API + "/agents",
             "GET " + API + "/agents/{id}",
@@ -80,6 +81,7 @@ public final class Routes {
         routes.get(API + "/oidc/trust-policies", guard(admin(this::listPolicies)));
         routes.get(API + "/oidc/trust-policies/{id}", guard(admin(this::getPolicy)));
         routes.delete(API + "/oidc/trust-policies/{id}", guard(admin(this::deletePolicy)));
+        routes.post(ExplainRoute.PATH, guard(admin(new ExplainRoute(exchanger)::handle)));
         routes.post(API + "/agents", guard(this::createAgent));
         routes.get(API + "/agents", guard(admin(this::listAgents)));
         routes.get(API + "/agents/{id}", guard(admin(this::getAgent)));
@@ -146,12 +148,13 @@ public final class Routes {
 
     private void createPolicy(Context ctx) {
         ObjectNode json = Json.object(Bodies.json(ctx, MAX_BODY_BYTES), Set.of("provider", "repository", "branch",
-                "agentId", "repositoryId", "repositoryOwnerId"));
+                "agentId", "repositoryId", "repositoryOwnerId", "conditions", "audiences", "tokenTtl"));
         String provider = Json.string(json, "provider");
-        TrustPolicy policy = store.trustPolicies().create(TrustPolicy.create(
-                provider == null ? ExchangeRequest.DEFAULT_PROVIDER : provider, Json.string(json, "repository"),
-                Json.string(json, "branch"), Json.uuid(json, "agentId"), Json.positiveLong(json, "repositoryId"),
-                Json.positiveLong(json, "repositoryOwnerId")));
+        TrustPolicy policy = exchanger.policyGate().create(PolicyJson.read(json, TrustPolicy.builder(
+                provider == null ? ExchangeRequest.DEFAULT_PROVIDER : provider, Json.string(json, "repository"))
+                .branch(Json.string(json, "branch")).agentId(Json.uuid(json, "agentId"))
+                .repositoryIds(Json.positiveLong(json, "repositoryId"), Json.positiveLong(json, "repositoryOwnerId")))
+                .build());
         LOG.info("trust-policy created id={} provider={} repository={} branch={} agent={}", policy.id(),
                 policy.provider(), policy.repository(), policy.branch(), policy.agentId());
         ctx.header("Location", API + "/oidc/trust-policies/" + policy.id());
