@@ -11,7 +11,7 @@ import java.util.UUID;
  * @param agentId the agent the token is for, or null for a bootstrap token
  * @param policyId the trust policy that admitted the exchange
  */
-public record AccessTokenContext(CiIdentity identity, UUID agentId, UUID policyId) {
+public record AccessTokenContext(WorkloadIdentity identity, UUID agentId, UUID policyId) {
     public AccessTokenContext {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(policyId, "policyId");

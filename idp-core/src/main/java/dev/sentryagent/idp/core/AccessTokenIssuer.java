@@ -70,7 +70,7 @@ public final class AccessTokenIssuer {
      */
     public ExchangeResult issue(AccessTokenContext context) {
         SigningKeyRing.LoadedKey key = keys.current();
-        CiIdentity identity = context.identity();
+        WorkloadIdentity identity = context.identity();
         Instant now = clock.instant();
         Instant expiresAt = now.plus(tokenTtl);
         String scope = context.agentId() == null ? Scopes.AGENTS_WRITE : Scopes.AGENT;

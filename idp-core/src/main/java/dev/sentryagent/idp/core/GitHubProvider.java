@@ -10,6 +10,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +45,11 @@ public final class GitHubProvider implements OidcProvider {
      * once. Only verified tokens add to it, so nobody else can fill it; it stops growing at this size.
      */
     private static final int MAX_CACHED_HEADERS = 64;
+    /** The claims an explanation shows: those the trust policies read, and a few that identify the run. */
+    private static final List<String> SHOWN_CLAIMS = List.of("sub", "repository", "repository_id",
+            "repository_owner", "repository_owner_id", "ref", "ref_type", "ref_protected", "event_name",
+            "environment", "workflow_ref", "job_workflow_ref", "runner_environment", "actor", "sha", "run_id",
+            "run_attempt", "jti");
 
     private final String name;
     private final String issuer;
@@ -89,7 +95,7 @@ public final class GitHubProvider implements OidcProvider {
     }
 
     @Override
-    public CiIdentity verify(String token) {
+    public TokenInspection inspect(String token) {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token is empty");
         }
@@ -125,7 +131,7 @@ public final class GitHubProvider implements OidcProvider {
         } catch (InvalidJwtException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not a JSON object");
         }
-        return identity(claims);
+        return inspection(claims);
     }
 
     /** Checks an encoded JWS header (algorithm, refused headers, key id) and returns its key id. */
@@ -158,7 +164,9 @@ public final class GitHubProvider implements OidcProvider {
         return kid;
     }
 
-    private CiIdentity identity(JwtClaims claims) {
+    private TokenInspection inspection(JwtClaims claims) {
+        InvalidTokenException timeFailure = null;
+        try {
             String iss = optional(claims, "iss");
             if (!issuer.equals(iss)) {
                 throw new InvalidTokenException(TokenFailure.ISSUER, "The OIDC token's issuer " + Names.quote(iss)
@@ -172,38 +180,70 @@ public final class GitHubProvider implements OidcProvider {
             Instant now = clock.instant();
             Instant exp = time(claims, "exp");
             Instant iat = time(claims, "iat");
-            if (now.isAfter(exp.plus(clockSkew))) {
-                throw new InvalidTokenException(TokenFailure.EXPIRED, "The OIDC token expired at " + exp);
-            }
             Instant nbf = claims.hasClaim("nbf") ? time(claims, "nbf") : null;
-            if (nbf != null && now.plus(clockSkew).isBefore(nbf)) {
-                throw new InvalidTokenException(TokenFailure.NOT_YET_VALID, "The OIDC token is not valid before " + nbf);
-            }
-            if (iat.isAfter(now.plus(clockSkew))) {
-                throw new InvalidTokenException(TokenFailure.ISSUED_IN_FUTURE,
+            if (now.isAfter(exp.plus(clockSkew))) {
+                timeFailure = new InvalidTokenException(TokenFailure.EXPIRED, "The OIDC token expired at " + exp);
+            } else if (nbf != null && now.plus(clockSkew).isBefore(nbf)) {
+                timeFailure = new InvalidTokenException(TokenFailure.NOT_YET_VALID,
+                        "The OIDC token is not valid before " + nbf);
+            } else if (iat.isAfter(now.plus(clockSkew))) {
+                timeFailure = new InvalidTokenException(TokenFailure.ISSUED_IN_FUTURE,
                         "The OIDC token was issued in the future, at " + iat);
             }
-            return new CiIdentity(
-                    name,
-                    iss,
-                    required(claims, "sub"),
-                    required(claims, "repository"),
-                    number(claims, "repository_id"),
-                    required(claims, "repository_owner"),
-                    number(claims, "repository_owner_id"),
-                    required(claims, "ref"),
-                    optional(claims, "ref_type"),
-                    optional(claims, "environment"),
-                    optional(claims, "workflow_ref"),
-                    optional(claims, "job_workflow_ref"),
-                    required(claims, "event_name"),
-                    optional(claims, "sha"),
-                    optional(claims, "run_id"),
-                    optional(claims, "run_attempt"),
-                    optional(claims, "actor"),
-                    required(claims, "jti"),
-                    iat,
-                    exp);
+            return new TokenInspection(identity(claims, iss, iat, exp), timeFailure);
+        } catch (InvalidTokenException e) {
+            // A token that is both expired and incomplete reports expiry, as it always did.
+            throw timeFailure != null ? timeFailure : e;
+        }
+    }
+
+    /** GitHub's claims mapped onto the provider-neutral identity the trust policies read. */
+    private WorkloadIdentity identity(JwtClaims claims, String iss, Instant iat, Instant exp) {
+        String repository = required(claims, "repository");
+        String workflowRef = optional(claims, "workflow_ref");
+        String refProtected = optional(claims, "ref_protected");
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (String claim : SHOWN_CLAIMS) {
+            String value = optional(claims, claim);
+            if (value != null) {
+                shown.put(claim, value);
+            }
+        }
+        return new WorkloadIdentity(
+                name,
+                iss,
+                required(claims, "sub"),
+                repository,
+                number(claims, "repository_id"),
+                number(claims, "repository_owner_id"),
+                required(claims, "ref"),
+                optional(claims, "ref_type"),
+                optional(claims, "environment"),
+                workflowPath(repository, workflowRef),
+                optional(claims, "job_workflow_ref"),
+                required(claims, "event_name"),
+                refProtected == null ? null : Boolean.valueOf("true".equals(refProtected)),
+                optional(claims, "runner_environment"),
+                required(claims, "jti"),
+                iat,
+                exp,
+                shown);
+    }
+
+    /**
+     * The caller workflow's path from {@code workflow_ref} ({@code owner/repo/PATH@ref}); null when
+     * the claim is absent or names another repository.
+     */
+    static String workflowPath(String repository, String workflowRef) {
+        if (workflowRef == null) {
+            return null;
+        }
+        String prefix = repository + "/";
+        int at = workflowRef.indexOf('@', prefix.length());
+        if (!workflowRef.regionMatches(true, 0, prefix, 0, prefix.length()) || at <= prefix.length()) {
+            return null;
+        }
+        return workflowRef.substring(prefix.length(), at);
     }
 
     /** {@code aud}: one string, or an array of strings. */

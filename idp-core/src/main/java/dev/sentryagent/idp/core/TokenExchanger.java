@@ -27,17 +27,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenExchanger {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sentryagent.idp.exchange");
+    private static final String ALREADY_EXCHANGED = "The OIDC token was already exchanged: each token may be exchanged once";
 
     private final Map<String, OidcProvider> providers;
-    private final TrustPolicyRepository trustPolicies;
-    private final AgentRepository agents;
+    private final PolicyGate gate;
     private final ReplayGuard replayGuard;
     private final AccessTokenIssuer tokens;
 
     private TokenExchanger(Builder b, AccessTokenIssuer tokens) {
         this.providers = Map.copyOf(b.providers);
-        this.trustPolicies = b.trustPolicies;
-        this.agents = b.agents;
+        this.gate = new PolicyGate(b.trustPolicies, b.agents, b.providers.keySet());
         this.replayGuard = b.replayGuard;
         this.tokens = tokens;
     }
@@ -55,23 +54,18 @@ public final class TokenExchanger {
      * @throws UnavailableException the store or the provider's keys cannot be reached
      */
     public ExchangeResult exchange(ExchangeRequest request) {
-        OidcProvider provider = providers.get(request.provider());
-        if (provider == null) {
-            throw new InvalidRequestException("provider " + Names.quote(request.provider())
-                    + " is not configured; configured providers: " + String.join(", ", providers.keySet()));
-        }
-        CiIdentity identity = null;
+        OidcProvider provider = provider(request);
+        WorkloadIdentity identity = null;
         try {
             identity = provider.verify(request.token());
             if (!replayGuard.firstUse(identity.issuer(), identity.jti(),
                     identity.expiresAt().plus(provider.clockSkew()))) {
-                throw new InvalidTokenException(TokenFailure.REPLAY,
-                        "The OIDC token was already exchanged: each token may be exchanged once");
+                throw new InvalidTokenException(TokenFailure.REPLAY, ALREADY_EXCHANGED);
             }
-            TrustPolicy policy = admit(identity, request.agentId());
+            TrustPolicy policy = gate.admit(identity, request.agentId());
             ExchangeResult result = tokens.issue(new AccessTokenContext(identity, request.agentId(), policy.id()));
             LOG.info("exchange allowed provider={} repository={} ref={} event={} agent={} policy={} jti={} expires={}",
-                    identity.provider(), identity.repository(), identity.ref(), identity.eventName(),
+                    identity.provider(), identity.repository(), identity.ref(), identity.event(),
                     request.agentId() == null ? "bootstrap" : request.agentId(), policy.id(), identity.jti(),
                     result.expiresAt());
             return result;
@@ -82,7 +76,7 @@ public final class TokenExchanger {
                         e.getMessage());
             } else {
                 LOG.info("exchange denied provider={} repository={} ref={} event={} agent={} jti={} error={} reason=\"{}\"",
-                        identity.provider(), identity.repository(), identity.ref(), identity.eventName(),
+                        identity.provider(), identity.repository(), identity.ref(), identity.event(),
                         request.agentId() == null ? "bootstrap" : request.agentId(), identity.jti(),
                         e.code().wireName(), e.getMessage());
             }
@@ -90,31 +84,58 @@ public final class TokenExchanger {
         }
     }
 
-    private TrustPolicy admit(CiIdentity identity, UUID agentId) {
-        // An unknown agent has no policies: the same answer as "no policy", so agents cannot be enumerated.
-        List<TrustPolicy> candidates = agentId != null && agents.findById(agentId).isEmpty()
-                ? List.of()
-                : trustPolicies.findCandidates(identity.provider(), identity.repository(), agentId);
-        TrustPolicy policy = TrustPolicies.evaluate(identity, agentId, candidates);
-        if (policy.repositoryId() != null && policy.repositoryOwnerId() != null) {
-            return policy;
+    /**
+     * What {@link #exchange} would answer for {@code request} now, and why, without spending the
+     * token's {@code jti}, pinning ids or issuing anything. A token whose signature verifies but
+     * that is expired, not yet valid or already exchanged is still evaluated against the policies.
+     *
+     * @param audience a requested audience to check against the policies' {@code audiences}, or null
+     * @throws InvalidRequestException unknown provider
+     * @throws UnavailableException the store or the provider's keys cannot be reached
+     */
+    public Explanation explain(ExchangeRequest request, String audience) {
+        OidcProvider provider = provider(request);
+        TokenInspection inspection;
+        try {
+            inspection = provider.inspect(request.token());
+        } catch (InvalidTokenException e) {
+            return new Explanation(false, e.code().wireName(), e.getMessage(),
+                    new Explanation.Verification(false, e.getMessage(), false), Map.of(), List.of());
         }
-        TrustPolicy pinned = trustPolicies.pinRepositoryIds(policy.id(), identity.repositoryId(),
-                identity.repositoryOwnerId()).orElseThrow(() -> new AccessDeniedException(
-                DenialReason.TRUST_POLICY_VIOLATION, "trust policy " + policy.id() + " was deleted during the exchange"));
-        if (!TrustPolicies.idsMatch(pinned, identity)) {
-            throw TrustPolicies.pinnedMismatch(pinned, identity); // another exchange pinned other ids first
+        WorkloadIdentity identity = inspection.identity();
+        boolean spent = replayGuard.wasUsed(identity.issuer(), identity.jti());
+        // The same decision as the exchange's, in the gate's mode that writes nothing.
+        // The issuer is always a permitted audience; only another one needs a policy's audiences.
+        PolicyEvaluation evaluation = gate.evaluate(identity, request.agentId(),
+                tokens.issuer().equals(audience) ? null : audience);
+        String tokenFailure = inspection.timeFailure() != null ? inspection.timeFailure().getMessage()
+                : spent ? ALREADY_EXCHANGED : null;
+        Explanation.Verification verification = new Explanation.Verification(tokenFailure == null, tokenFailure, spent);
+        if (tokenFailure != null) {
+            return new Explanation(false, ErrorCode.INVALID_TOKEN.wireName(), tokenFailure, verification,
+                    identity.claims(), evaluation.policies());
         }
-        if (policy.repositoryId() == null) {
-            LOG.info("trust-policy id={} repository={} pinned repositoryId={} repositoryOwnerId={}", pinned.id(),
-                    pinned.repository(), pinned.repositoryId(), pinned.repositoryOwnerId());
-        }
-        return pinned;
+        return new Explanation(evaluation.allowed(), evaluation.error(), evaluation.description(), verification,
+                identity.claims(), evaluation.policies());
     }
 
     /** The issuer of this exchanger's access tokens: verify them, publish and rotate their keys. */
     public AccessTokenIssuer accessTokenIssuer() {
         return tokens;
+    }
+
+    /** The trust-policy decision this exchanger uses, for creating policies under its rules. */
+    public PolicyGate policyGate() {
+        return gate;
+    }
+
+    private OidcProvider provider(ExchangeRequest request) {
+        OidcProvider provider = providers.get(request.provider());
+        if (provider == null) {
+            throw new InvalidRequestException("provider " + Names.quote(request.provider())
+                    + " is not configured; configured providers: " + String.join(", ", providers.keySet()));
+        }
+        return provider;
     }
 
     /** The configured provider names. */

@@ -33,7 +33,7 @@ class AccessTokenIssuerTest {
     void issueWhenAgentThenAgentTokenWithTheExchangedIdentityAsActor() throws Exception {
         AccessTokenIssuer issuer = AccessTokenIssuer.builder().issuer(IDP).audience("https://api.example.test")
                 .signingKeys(new InMemoryStore().signingKeys()).build();
-        CiIdentity identity = provider.verify(github.token().repository("octo-org/octo-repo").mint());
+        WorkloadIdentity identity = provider.verify(github.token().repository("octo-org/octo-repo").mint());
         UUID agent = UUID.randomUUID();
         UUID policy = UUID.randomUUID();
 

@@ -47,28 +47,30 @@ class GitHubProviderVerificationTest {
     @Test
     void verifyWhenTokenValidThenIdentityCarriesGitHubClaims() {
         String token = issuer.token().repository("Octo-Org/Octo-Repo").branch("release/1.x").environment("prod")
-                .repositoryId(11).repositoryOwnerId(22).jti("jti-1").mint();
+                .repositoryId(11).repositoryOwnerId(22).jti("jti-1").refProtected(true)
+                .reusableWorkflow("octo-org/shared", ".github/workflows/release.yml", "refs/tags/v2").mint();
 
-        CiIdentity identity = provider.verify(token);
+        WorkloadIdentity identity = provider.verify(token);
 
         assertThat(identity.provider()).isEqualTo("github");
         assertThat(identity.issuer()).isEqualTo(issuer.issuer());
         assertThat(identity.subject()).isEqualTo("repo:Octo-Org/Octo-Repo:ref:refs/heads/release/1.x");
         assertThat(identity.repository()).isEqualTo("Octo-Org/Octo-Repo");
-        assertThat(identity.repositoryOwner()).isEqualTo("Octo-Org");
+        assertThat(identity.claims()).containsEntry("repository_owner", "Octo-Org").containsEntry("actor", "octocat")
+                .containsEntry("run_id", "4242").containsEntry("run_attempt", "1").containsKey("sha");
         assertThat(identity.repositoryId()).isEqualTo(11);
         assertThat(identity.repositoryOwnerId()).isEqualTo(22);
         assertThat(identity.ref()).isEqualTo("refs/heads/release/1.x");
         assertThat(identity.refType()).isEqualTo("branch");
         assertThat(identity.branch()).contains("release/1.x");
         assertThat(identity.environment()).isEqualTo("prod");
-        assertThat(identity.eventName()).isEqualTo("push");
-        assertThat(identity.workflowRef()).isEqualTo("Octo-Org/Octo-Repo/.github/workflows/ci.yml@refs/heads/release/1.x");
-        assertThat(identity.jobWorkflowRef()).isNotBlank();
-        assertThat(identity.sha()).hasSize(40);
-        assertThat(identity.runId()).isEqualTo("4242");
-        assertThat(identity.runAttempt()).isEqualTo("1");
-        assertThat(identity.actor()).isEqualTo("octocat");
+        assertThat(identity.event()).isEqualTo("push");
+        assertThat(identity.workflow()).isEqualTo(".github/workflows/ci.yml");
+        assertThat(identity.claims()).containsEntry("workflow_ref",
+                "Octo-Org/Octo-Repo/.github/workflows/ci.yml@refs/heads/release/1.x");
+        assertThat(identity.jobWorkflowRef()).isEqualTo("octo-org/shared/.github/workflows/release.yml@refs/tags/v2");
+        assertThat(identity.refProtected()).isTrue();
+        assertThat(identity.runnerEnvironment()).isEqualTo("github-hosted");
         assertThat(identity.jti()).isEqualTo("jti-1");
         assertThat(identity.expiresAt()).isAfter(identity.issuedAt());
     }

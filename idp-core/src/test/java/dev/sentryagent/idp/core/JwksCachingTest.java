@@ -89,7 +89,7 @@ class JwksCachingTest {
         provider.verify(token());
         issuer.rotateKey(true);
         clock.advance(Duration.ofSeconds(11));
-        CiIdentity identity = provider.verify(token());
+        WorkloadIdentity identity = provider.verify(token());
         assertThat(identity.repository()).isEqualTo("octo-org/octo-repo");
         assertThat(issuer.jwksRequestCount()).isEqualTo(2);
     }

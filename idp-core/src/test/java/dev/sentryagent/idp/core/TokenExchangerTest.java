@@ -197,7 +197,7 @@ class TokenExchangerTest {
         assertThatThrownBy(() -> exchanger.exchange(ExchangeRequest.bootstrap("github", impostor)))
                 .isInstanceOfSatisfying(AccessDeniedException.class, e -> assertThat(e.getMessage()).isEqualTo(
                         "Trust policy violation: repository octo-org/octo-repo has repository_id 777 and "
-                                + "repository_owner_id 888, but trust policy " + policy.id() + " is pinned to "
+                                + "repository_owner_id 888, but its trust policies are pinned to "
                                 + "repositoryId 555 and repositoryOwnerId 666 (was the repository deleted and re-created?)"));
         exchanger.exchange(ExchangeRequest.bootstrap("github", github.token().repositoryId(555).repositoryOwnerId(666).mint()));
     }

@@ -106,7 +106,8 @@ public final class FakeOidcIssuer implements AutoCloseable {
 
     /**
      * Also serves {@code GET /token?repository=owner/name&branch=main} (optional {@code agent} is
-     * ignored; {@code tag}, {@code event} and {@code audience} override), minting a fresh token per
+     * ignored; {@code tag}, {@code event}, {@code audience}, {@code environment}, {@code workflow} (the
+     * caller workflow's path) and {@code job_workflow_ref} override), minting a fresh token per
      * call. For demos and manual testing only: anyone who can reach the port can mint tokens.
      */
     public FakeOidcIssuer enableMintEndpoint() {
@@ -133,6 +134,15 @@ public final class FakeOidcIssuer implements AutoCloseable {
             }
             if (query.containsKey("audience")) {
                 builder.audience(query.get("audience"));
+            }
+            if (query.containsKey("environment")) {
+                builder.environment(query.get("environment"));
+            }
+            if (query.containsKey("workflow")) {
+                builder.workflow(query.get("workflow"));
+            }
+            if (query.containsKey("job_workflow_ref")) {
+                builder.jobWorkflowRef(query.get("job_workflow_ref"));
             }
             byte[] body = (builder.mint() + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");

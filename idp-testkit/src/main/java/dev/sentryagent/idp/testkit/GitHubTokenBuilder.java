@@ -43,6 +43,8 @@ public final class GitHubTokenBuilder {
     private String ref = "refs/heads/main";
     private String refType = "branch";
     private String eventName = "push";
+    private String workflowPath = ".github/workflows/ci.yml";
+    private String jobWorkflowRef;
     private Instant issuedAt;
     private Duration lifetime = Duration.ofMinutes(5);
     private String kid;
@@ -112,8 +114,64 @@ public final class GitHubTokenBuilder {
         return this;
     }
 
+    /** The deployment environment of the job ({@code environment}); absent by default. */
     public GitHubTokenBuilder environment(String environment) {
         return claim("environment", environment);
+    }
+
+    /**
+     * The caller workflow's file in the repository, default {@code .github/workflows/ci.yml}:
+     * {@code workflow_ref} becomes {@code <repository>/<path>@<ref>}.
+     */
+    public GitHubTokenBuilder workflow(String path) {
+        this.workflowPath = path;
+        return this;
+    }
+
+    /**
+     * The reusable workflow the job runs ({@code job_workflow_ref}), e.g.
+     * {@code org/shared/.github/workflows/release.yml@refs/heads/main}; default the caller workflow itself.
+     */
+    public GitHubTokenBuilder jobWorkflowRef(String jobWorkflowRef) {
+        this.jobWorkflowRef = jobWorkflowRef;
+        return this;
+    }
+
+    /** A job that runs {@code path} of {@code repository} at {@code ref} as a reusable workflow. */
+    public GitHubTokenBuilder reusableWorkflow(String repository, String path, String ref) {
+        return jobWorkflowRef(repository + "/" + path + "@" + ref);
+    }
+
+    /** {@code ref_protected}: {@code "true"} or {@code "false"} as GitHub sends it; absent by default. */
+    public GitHubTokenBuilder refProtected(boolean refProtected) {
+        return claim("ref_protected", Boolean.toString(refProtected));
+    }
+
+    /** {@code runner_environment}; default {@code github-hosted}. */
+    public GitHubTokenBuilder runnerEnvironment(String runnerEnvironment) {
+        return claim("runner_environment", runnerEnvironment);
+    }
+
+    /** A job on a self-hosted runner ({@code runner_environment: self-hosted}). */
+    public GitHubTokenBuilder selfHosted() {
+        return runnerEnvironment("self-hosted");
+    }
+
+    /**
+     * A run for a tag whose name is a branch's ({@code refs/tags/<branch>}): whoever may push tags
+     * but not to the branch makes such a ref to pass for the branch.
+     */
+    public GitHubTokenBuilder forgeTagNamedLikeBranch(String branch) {
+        return tag(branch);
+    }
+
+    /**
+     * A run whose caller workflow is another repository's file with the expected path: the caller
+     * {@code workflow_ref} names {@code otherRepository}, as a workflow of a fork or another
+     * repository calling in would.
+     */
+    public GitHubTokenBuilder forgeWorkflowOfOtherRepository(String otherRepository, String path) {
+        return claim("workflow_ref", otherRepository + "/" + path + "@" + ref);
     }
 
     public GitHubTokenBuilder jti(String jti) {
@@ -205,8 +263,8 @@ public final class GitHubTokenBuilder {
         all.put("ref_type", refType);
         all.put("event_name", eventName);
         all.put("workflow", "CI");
-        all.put("workflow_ref", repository + "/.github/workflows/ci.yml@" + ref);
-        all.put("job_workflow_ref", repository + "/.github/workflows/ci.yml@" + ref);
+        all.put("workflow_ref", repository + "/" + workflowPath + "@" + ref);
+        all.put("job_workflow_ref", jobWorkflowRef != null ? jobWorkflowRef : repository + "/" + workflowPath + "@" + ref);
         all.put("iat", issuedAt.getEpochSecond());
         all.put("nbf", issuedAt.getEpochSecond());
         all.put("exp", issuedAt.plus(lifetime).getEpochSecond());

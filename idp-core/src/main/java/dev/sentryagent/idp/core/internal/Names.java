@@ -48,6 +48,13 @@ public final class Names {
             throw new InvalidRequestException("branch must be the branch name without refs/heads/: write "
                     + quote(value.substring("refs/heads/".length())) + ", got " + quote(value));
         }
+        if (value.startsWith("refs/")) {
+            throw new InvalidRequestException("branch must be a branch name, not a ref: for tags and other refs "
+                    + "use conditions.refs, got " + quote(value));
+        }
+        if (value.equals("HEAD")) {
+            throw new InvalidRequestException("branch must name a branch, not HEAD, got \"HEAD\"");
+        }
         if (!validBranch(value)) {
             throw new InvalidRequestException("branch must be a valid git branch name, got " + quote(value));
         }

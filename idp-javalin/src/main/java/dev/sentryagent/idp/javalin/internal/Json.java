@@ -33,6 +33,7 @@ public final class Json {
         if (p.repositoryOwnerId() != null) {
             node.put("repositoryOwnerId", p.repositoryOwnerId());
         }
+        PolicyJson.write(node, p);
         node.put("createdAt", p.createdAt().toString());
         return node;
     }

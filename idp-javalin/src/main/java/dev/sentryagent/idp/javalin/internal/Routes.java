@@ -23,6 +23,7 @@ public final class Routes {
             "GET " + API + "/oidc/trust-policies",
             "GET " + API + "/oidc/trust-policies/{id}",
             "DELETE " + API + "/oidc/trust-policies/{id}",
+            "POST " + ExplainRoute.PATH,
             "POST " + API + "/agents",
             "GET " + API + "/agents",
             "GET " + API + "/agents/{id}",
@@ -40,7 +41,7 @@ public final class Routes {
     public Routes(TokenExchanger exchanger, IdpStore store, AdminToken adminToken, String openApi) {
         Authorization authorization = new Authorization(adminToken);
         this.tokenExchange = new TokenExchangeRoutes(exchanger);
-        this.trustPolicies = new TrustPolicyRoutes(store.trustPolicies(), authorization);
+        this.trustPolicies = new TrustPolicyRoutes(store.trustPolicies(), exchanger, authorization);
         this.agents = new AgentRoutes(store.agents(), new AgentRegistrar(exchanger.accessTokenIssuer(), store.agents()),
                 authorization);
         this.documents = new DocumentRoutes(exchanger.accessTokenIssuer(), store, openApi);

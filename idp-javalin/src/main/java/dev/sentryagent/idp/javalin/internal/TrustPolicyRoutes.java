@@ -3,6 +3,8 @@ package dev.sentryagent.idp.javalin.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sentryagent.idp.core.ExchangeRequest;
 import dev.sentryagent.idp.core.NotFoundException;
+import dev.sentryagent.idp.core.PolicyGate;
+import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
@@ -19,10 +21,14 @@ final class TrustPolicyRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TrustPolicyRoutes.class);
 
     private final TrustPolicyRepository policies;
+    private final PolicyGate gate;
+    private final ExplainRoute explain;
     private final Authorization authorization;
 
-    TrustPolicyRoutes(TrustPolicyRepository policies, Authorization authorization) {
+    TrustPolicyRoutes(TrustPolicyRepository policies, TokenExchanger exchanger, Authorization authorization) {
         this.policies = policies;
+        this.gate = exchanger.policyGate();
+        this.explain = new ExplainRoute(exchanger);
         this.authorization = authorization;
     }
 
@@ -31,16 +37,18 @@ final class TrustPolicyRoutes {
         routes.get(PATH, ErrorResponses.guard(authorization.adminOnly(this::list)));
         routes.get(PATH + "/{id}", ErrorResponses.guard(authorization.adminOnly(this::get)));
         routes.delete(PATH + "/{id}", ErrorResponses.guard(authorization.adminOnly(this::delete)));
+        routes.post(ExplainRoute.PATH, ErrorResponses.guard(authorization.adminOnly(explain::handle)));
     }
 
     private void create(Context ctx) {
         ObjectNode json = Bodies.jsonObject(ctx, Routes.MAX_BODY_BYTES, Set.of("provider", "repository", "branch",
-                "agentId", "repositoryId", "repositoryOwnerId"));
+                "agentId", "repositoryId", "repositoryOwnerId", "conditions", "audiences", "tokenTtl"));
         String provider = Fields.string(json, "provider");
-        TrustPolicy policy = policies.create(TrustPolicy.create(
-                provider == null ? ExchangeRequest.DEFAULT_PROVIDER : provider, Fields.string(json, "repository"),
-                Fields.string(json, "branch"), Fields.uuid(json, "agentId"), Fields.positiveLong(json, "repositoryId"),
-                Fields.positiveLong(json, "repositoryOwnerId")));
+        TrustPolicy policy = gate.create(PolicyJson.read(json, TrustPolicy.builder(
+                provider == null ? ExchangeRequest.DEFAULT_PROVIDER : provider, Fields.string(json, "repository"))
+                .branch(Fields.string(json, "branch")).agentId(Fields.uuid(json, "agentId"))
+                .repositoryIds(Fields.positiveLong(json, "repositoryId"), Fields.positiveLong(json, "repositoryOwnerId")))
+                .build());
         LOG.info("trust-policy created id={} provider={} repository={} branch={} agent={}", policy.id(),
                 policy.provider(), policy.repository(), policy.branch(), policy.agentId());
         ctx.header("Location", PATH + "/" + policy.id());
