@@ -1,7 +1,6 @@
 package dev.sentryagent.idp.core;
 
 import dev.sentryagent.idp.core.internal.Names;
-import dev.sentryagent.idp.core.internal.Urls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -204,7 +203,7 @@ public record TrustPolicy(
                 throw new InvalidRequestException("audiences entries must be non-empty strings");
             }
             try {
-                if (!Urls.secure("audiences", uri).isAbsolute() || uri.length() > 2048) {
+                if (!Settings.secureUrl("audiences", uri).isAbsolute() || uri.length() > 2048) {
                     throw new IllegalArgumentException();
                 }
             } catch (IllegalArgumentException e) {
