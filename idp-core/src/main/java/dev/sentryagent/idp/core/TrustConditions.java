@@ -80,6 +80,7 @@ public final class TrustConditions {
         this.runnerEnvironment = b.runnerEnvironment;
     }
 
+    /** A builder with every condition unset. */
     public static Builder builder() {
         return new Builder();
     }
@@ -344,31 +345,37 @@ public final class TrustConditions {
             return this;
         }
 
+        /** Environments the job must run in, compared case-insensitively. */
         public Builder environments(List<String> environments) {
             this.environments = environments;
             return this;
         }
 
+        /** Caller workflow files, by their path in the repository, e.g. {@code .github/workflows/deploy.yml}. */
         public Builder workflows(List<String> workflows) {
             this.workflows = workflows;
             return this;
         }
 
+        /** Reusable workflows the job must run, {@code owner/repo/path@ref-pattern} (GitHub only). */
         public Builder jobWorkflows(List<String> jobWorkflows) {
             this.jobWorkflows = jobWorkflows;
             return this;
         }
 
+        /** Events that may trigger the run; {@code pull_request_target} cannot be listed. */
         public Builder events(List<String> events) {
             this.events = events;
             return this;
         }
 
+        /** {@code true}: the ref must be protected. {@code false} is refused: it would restrict nothing. */
         public Builder refProtected(Boolean refProtected) {
             this.refProtected = refProtected;
             return this;
         }
 
+        /** The runner environment required: {@code github-hosted}, {@code gitlab-hosted} or {@code self-hosted}. */
         public Builder runnerEnvironment(String runnerEnvironment) {
             this.runnerEnvironment = runnerEnvironment;
             return this;

@@ -1,7 +1,6 @@
 package dev.sentryagent.idp.core;
 
 import dev.sentryagent.idp.core.internal.Names;
-import dev.sentryagent.idp.core.internal.Urls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -204,7 +203,7 @@ public record TrustPolicy(
                 throw new InvalidRequestException("audiences entries must be non-empty strings");
             }
             try {
-                if (!Urls.secure("audiences", uri).isAbsolute() || uri.length() > 2048) {
+                if (!Settings.secureUrl("audiences", uri).isAbsolute() || uri.length() > 2048) {
                     throw new IllegalArgumentException();
                 }
             } catch (IllegalArgumentException e) {
@@ -239,6 +238,7 @@ public record TrustPolicy(
             return this;
         }
 
+        /** The agent tokens are issued for; unset for a bootstrap policy. */
         public Builder agentId(UUID agentId) {
             this.agentId = agentId;
             return this;
@@ -251,16 +251,19 @@ public record TrustPolicy(
             return this;
         }
 
+        /** Further conditions; unset or {@link TrustConditions#NONE} for none. */
         public Builder conditions(TrustConditions conditions) {
             this.conditions = conditions;
             return this;
         }
 
+        /** 1 to 10 absolute https URIs (plain http on loopback) issued tokens may carry as {@code aud}. */
         public Builder audiences(List<String> audiences) {
             this.audiences = audiences;
             return this;
         }
 
+        /** The lifetime of tokens issued under the policy: 1 minute to 1 hour, whole seconds. */
         public Builder tokenTtl(Duration tokenTtl) {
             this.tokenTtl = tokenTtl;
             return this;
