@@ -4,6 +4,7 @@ import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.javalin.internal.ErrorResponses;
 import dev.sentryagent.idp.javalin.internal.Routes;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.JavalinState;
 import io.javalin.plugin.Plugin;
 import java.io.IOException;
@@ -51,10 +52,10 @@ public final class IdpPlugin extends Plugin<Void> {
      * {@code prefer405over404}), and a bare 500 for an exception nobody handled. For an app that
      * is only this IdP, like the standalone server; an app with routes of its own keeps its pages.
      *
-     * @param state the app's configuration, from {@code Javalin.create(config -> ...)}
+     * @param config the app's configuration, from {@code Javalin.create(config -> ...)}
      */
-    public static void answerUnmatchedWithContractErrors(JavalinState state) {
-        ErrorResponses.answerUnmatched(state.routes);
+    public static void answerUnmatchedWithContractErrors(JavalinConfig config) {
+        ErrorResponses.answerUnmatched(config.routes);
     }
 
     /**
