@@ -1,10 +1,12 @@
-package dev.sentryagent.idp.javalin;
+package dev.sentryagent.idp.server;
 
 import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sentryagent.idp.core.SigningAlgorithm;
+import dev.sentryagent.idp.javalin.AdminToken;
+import dev.sentryagent.idp.javalin.Http;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import dev.sentryagent.idp.testkit.GitHubTokenBuilder;
 import java.time.Duration;
