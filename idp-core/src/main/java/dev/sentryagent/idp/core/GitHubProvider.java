@@ -49,6 +49,10 @@ public final class GitHubProvider implements OidcProvider {
      * once. Only verified tokens add to it, so nobody else can fill it; it stops growing at this size.
      */
     private static final int MAX_CACHED_HEADERS = 64;
+    /** 9999-12-31T23:59:59Z: the last second a numeric date claim may name. */
+    private static final long MAX_NUMERIC_DATE = 253_402_300_799L;
+    /** The longest {@code jti} accepted: the replay store keeps it, GitHub's are UUIDs. */
+    private static final int MAX_JTI_LENGTH = 256;
 
     private final String name;
     private final String issuer;
@@ -115,7 +119,7 @@ public final class GitHubProvider implements OidcProvider {
         try {
             payload = CompactJws.decodeText(parts.payload());
         } catch (IllegalArgumentException e) {
-            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not base64url");
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not base64url UTF-8");
         }
         if (!CompactJws.verify(RS256, key, parts)) {
             throw new InvalidTokenException(TokenFailure.SIGNATURE,
@@ -182,9 +186,9 @@ public final class GitHubProvider implements OidcProvider {
                 throw new InvalidTokenException(TokenFailure.EXPIRED, "The OIDC token expired at " + exp);
             }
             NumericDate nbf = claims.getNotBefore();
-            if (nbf != null && now.plus(clockSkew).isBefore(Instant.ofEpochSecond(nbf.getValue()))) {
+            if (nbf != null && now.plus(clockSkew).isBefore(time(nbf, "nbf"))) {
                 throw new InvalidTokenException(TokenFailure.NOT_YET_VALID,
-                        "The OIDC token is not valid before " + Instant.ofEpochSecond(nbf.getValue()));
+                        "The OIDC token is not valid before " + time(nbf, "nbf"));
             }
             if (iat.isAfter(now.plus(clockSkew))) {
                 throw new InvalidTokenException(TokenFailure.ISSUED_IN_FUTURE,
@@ -208,7 +212,7 @@ public final class GitHubProvider implements OidcProvider {
                     optional(claims, "run_id"),
                     optional(claims, "run_attempt"),
                     optional(claims, "actor"),
-                    required(claims, "jti"),
+                    jti(claims),
                     iat,
                     exp);
         } catch (MalformedClaimException e) {
@@ -221,7 +225,21 @@ public final class GitHubProvider implements OidcProvider {
         if (value == null) {
             throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token has no \"" + claim + "\" claim");
         }
+        // Stores and date arithmetic overflow far beyond any real token: refuse it here, as a 401.
+        if (value.getValue() < 0 || value.getValue() > MAX_NUMERIC_DATE) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's \"" + claim
+                    + "\" claim is out of range (0 to the year 9999)");
+        }
         return Instant.ofEpochSecond(value.getValue());
+    }
+
+    private static String jti(JwtClaims claims) throws MalformedClaimException {
+        String jti = required(claims, "jti");
+        if (jti.length() > MAX_JTI_LENGTH) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's \"jti\" claim is longer than "
+                    + MAX_JTI_LENGTH + " characters");
+        }
+        return jti;
     }
 
     private static String required(JwtClaims claims, String claim) throws MalformedClaimException {

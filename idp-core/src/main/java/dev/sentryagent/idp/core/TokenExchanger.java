@@ -101,20 +101,20 @@ public final class TokenExchanger {
             TrustPolicy policy = admit(identity, request.agentId());
             ExchangeResult result = issue(identity, request.agentId(), policy);
             LOG.info("exchange allowed provider={} repository={} ref={} event={} agent={} policy={} jti={} expires={}",
-                    identity.provider(), identity.repository(), identity.ref(), identity.eventName(),
-                    request.agentId() == null ? "bootstrap" : request.agentId(), policy.id(), identity.jti(),
-                    result.expiresAt());
+                    identity.provider(), identity.repository(), Names.loggable(identity.ref()),
+                    Names.loggable(identity.eventName()), request.agentId() == null ? "bootstrap" : request.agentId(),
+                    policy.id(), Names.loggable(identity.jti()), result.expiresAt());
             return result;
         } catch (IdpException e) {
             if (identity == null) {
-                LOG.info("exchange denied provider={} agent={} error={} reason=\"{}\"", request.provider(),
+                LOG.info("exchange denied provider={} agent={} error={} reason=\"{}\"", Names.loggable(request.provider()),
                         request.agentId() == null ? "bootstrap" : request.agentId(), e.code().wireName(),
-                        e.getMessage());
+                        Names.loggable(e.getMessage()));
             } else {
                 LOG.info("exchange denied provider={} repository={} ref={} event={} agent={} jti={} error={} reason=\"{}\"",
-                        identity.provider(), identity.repository(), identity.ref(), identity.eventName(),
-                        request.agentId() == null ? "bootstrap" : request.agentId(), identity.jti(),
-                        e.code().wireName(), e.getMessage());
+                        identity.provider(), identity.repository(), Names.loggable(identity.ref()),
+                        Names.loggable(identity.eventName()), request.agentId() == null ? "bootstrap" : request.agentId(),
+                        Names.loggable(identity.jti()), e.code().wireName(), Names.loggable(e.getMessage()));
             }
             throw e;
         }
@@ -222,7 +222,8 @@ public final class TokenExchanger {
             return new AccessTokenClaims(claims.getSubject(), claims.getStringClaimValue("scope"),
                     claims.getStringClaimValue("client_id"), claims.getStringClaimValue("provider"),
                     claims.getStringClaimValue("repository"), claims.getStringClaimValue("ref"),
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()), claims.getJwtId(),
+                    policyId(claims.getStringClaimValue("policy_id")));
         } catch (InvalidJwtException e) {
             if (e.hasExpired()) {
                 throw new InvalidTokenException(TokenFailure.EXPIRED, "The access token has expired");
@@ -230,6 +231,14 @@ public final class TokenExchanger {
             throw new InvalidTokenException(TokenFailure.SIGNATURE,
                     "The access token was not issued by this IdP or is malformed");
         } catch (MalformedClaimException | NullPointerException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
+        }
+    }
+
+    private static UUID policyId(String value) {
+        try {
+            return value == null ? null : UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
         }
     }

@@ -31,7 +31,11 @@ public enum TokenFailure {
     /** The token's {@code jti} was exchanged before. */
     REPLAY("replay"),
     /** An access token lacks the scope the operation needs. */
-    SCOPE("scope");
+    SCOPE("scope"),
+    /** A single-use token of this IdP (a bootstrap token) presented a second time. */
+    ALREADY_USED("already_used"),
+    /** The trust policy that admitted the token has been deleted since. */
+    POLICY_DELETED("policy_deleted");
 
     private final String code;
 

@@ -1,5 +1,8 @@
 package dev.sentryagent.idp.core.internal;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.util.Base64;
@@ -28,12 +31,21 @@ public final class CompactJws {
 
     /** The three encoded parts of a compact JWS; {@link #split} checks only their number. */
     public record Parts(String header, String payload, String signature) {
-        /** The parts of {@code token}, or null unless it is exactly three parts separated by dots. */
+        /**
+         * The parts of {@code token}, or null unless it is exactly three parts separated by dots,
+         * each only of base64url characters: no padding {@code =}, no whitespace (RFC 7515, section 2).
+         */
         public static Parts split(String token) {
             int first = token.indexOf('.');
             int second = first < 0 ? -1 : token.indexOf('.', first + 1);
             if (second < 0 || token.indexOf('.', second + 1) >= 0) {
                 return null;
+            }
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if (c != '.' && !isBase64Url(c)) {
+                    return null;
+                }
             }
             return new Parts(token.substring(0, first), token.substring(first + 1, second),
                     token.substring(second + 1));
@@ -73,9 +85,25 @@ public final class CompactJws {
         return encode(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Decodes one base64url part as UTF-8 text; {@link IllegalArgumentException} if it is not base64url. */
+    private static boolean isBase64Url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    /**
+     * Decodes one base64url part as UTF-8 text; {@link IllegalArgumentException} if it is not
+     * base64url or not valid UTF-8 (a lenient decoder would turn bad bytes into U+FFFD, so two
+     * different encodings would read as the same claims).
+     */
     public static String decodeText(String part) {
-        return new String(DECODER.decode(part), StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(DECODER.decode(part)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not valid UTF-8");
+        }
     }
 
     /**

@@ -69,7 +69,7 @@ public final class Routes {
     public Routes(TokenExchanger exchanger, IdpStore store, AdminToken adminToken, String openApi) {
         this.exchanger = exchanger;
         this.store = store;
-        this.registrar = new AgentRegistrar(exchanger, store.agents());
+        this.registrar = new AgentRegistrar(exchanger, store);
         this.adminToken = adminToken;
         this.openApi = openApi;
     }
