@@ -4,8 +4,10 @@ import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.UnavailableException;
+import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.javalin.internal.HttpSettings;
 import dev.sentryagent.idp.javalin.internal.Json;
+import dev.sentryagent.idp.javalin.internal.RequestGate;
 import dev.sentryagent.idp.javalin.internal.Routes;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
@@ -77,6 +79,10 @@ public final class IdpServer implements AutoCloseable {
                     .build();
             Javalin app = Javalin.create(javalin -> {
                 HttpSettings.apply(javalin);
+                javalin.jetty.host = config.host();
+                // Javalin puts its servlet context inside the handler the server already has.
+                javalin.jetty.modifyServer(jetty -> jetty.setHandler(new RequestGate(Routes.MAX_BODY_BYTES,
+                        config.requestTimeout())));
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
                 javalin.routes.error(404, orDefault(ctx -> ctx.status(404).contentType("application/json")
@@ -86,13 +92,13 @@ public final class IdpServer implements AutoCloseable {
                         .result(Json.write(Json.error("method_not_allowed", "Method " + ctx.method()
                                 + " is not allowed on " + ctx.path())))));
                 javalin.routes.exception(Exception.class, (e, ctx) -> {
-                    LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+                    LOG.error("unexpected failure on {} {}", ctx.method(), Names.loggable(ctx.path()), e);
                     ctx.status(500).contentType("application/json")
                             .result(Json.write(Json.error(ErrorCode.SERVER_ERROR.wireName(), "Internal server error")));
                 });
             }).start(config.port());
-            LOG.info("SentryAgent IdP listening on port {} store={} issuer={} github-issuer={} admin-routes={}",
-                    app.port(), store.description(), config.issuer(), config.githubIssuer(),
+            LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} github-issuer={} admin-routes={}",
+                    app.port(), config.host(), store.description(), config.issuer(), config.githubIssuer(),
                     config.adminToken() == null ? "off (set IDP_ADMIN_TOKEN)" : "on");
             return new IdpServer(app, store, exchanger);
         } catch (RuntimeException e) {
