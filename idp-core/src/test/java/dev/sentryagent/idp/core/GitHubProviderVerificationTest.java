@@ -145,7 +145,7 @@ class GitHubProviderVerificationTest {
         assertRefused(parts[0] + ".e30+/." + parts[2], TokenFailure.MALFORMED,
                 "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
         assertRefused(parts[0] + ".e30AA." + parts[2], TokenFailure.MALFORMED,
-                "The OIDC token's claims are not base64url UTF-8");
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
     }
 
     @Test
@@ -337,5 +337,19 @@ class GitHubProviderVerificationTest {
         assertRefused(issuer.token().jti("j".repeat(257)).mint(), TokenFailure.MALFORMED,
                 "The OIDC token's \"jti\" claim is longer than 256 characters");
         assertThat(provider.verify(issuer.token().jti("j".repeat(256)).mint()).jti()).hasSize(256);
+    }
+
+    @Test
+    void verifyWhenSignatureSpelledWithNonZeroUnusedBitsThenMalformed() {
+        String token = issuer.token().mint();
+        int dot = token.lastIndexOf('.');
+        String signature = token.substring(dot + 1); // 342 characters for RS256: 4 bits of the last one are unused
+        char last = signature.charAt(signature.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char sameBytes = alphabet.charAt(alphabet.indexOf(last) | 1);
+        assertThat(sameBytes).isNotEqualTo(last);
+        String respelled = token.substring(0, dot + 1) + signature.substring(0, signature.length() - 1) + sameBytes;
+        assertRefused(respelled, TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
     }
 }

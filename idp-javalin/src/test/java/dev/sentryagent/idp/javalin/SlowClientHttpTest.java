@@ -48,6 +48,13 @@ class SlowClientHttpTest {
                 + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(ADMIN), github.issuer(), null, Duration.ofMinutes(15),
                 Duration.ofSeconds(60), SigningAlgorithm.ES256, null, "127.0.0.1", REQUEST_TIMEOUT));
         http = new Http("http://127.0.0.1:" + server.port());
+        // Warm up (first key, first JWKS fetch, JIT): the measurements below are about slow clients.
+        String repository = "octo-org/warm-up";
+        http.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN);
+        for (int i = 0; i < 20; i++) {
+            http.get("/health", null);
+            http.exchange(github.token().repository(repository).mint(), null);
+        }
     }
 
     @AfterAll
@@ -120,19 +127,23 @@ class SlowClientHttpTest {
                 }));
             }
             Thread.sleep(1500); // every slow client is connected and trickling
-            long end = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
-            int checks = 0;
+            long end = System.nanoTime() + REQUEST_TIMEOUT.minusMillis(1500).toNanos();
+            List<Long> healthMillis = new ArrayList<>();
+            List<Long> exchangeMillis = new ArrayList<>();
             while (System.nanoTime() < end) {
                 long start = System.nanoTime();
                 assertThat(http.get("/health", null).status()).isEqualTo(200);
+                healthMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                start = System.nanoTime();
                 Http.Response exchange = http.exchange(github.token().repository(repository).mint(), null);
-                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                exchangeMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 assertThat(exchange.status()).as(exchange.body()).isEqualTo(200);
-                assertThat(tookMillis).as("health and an exchange while 32 clients trickle").isLessThan(1000);
-                checks++;
-                Thread.sleep(200);
+                Thread.sleep(100);
             }
-            assertThat(checks).isGreaterThan(3);
+            assertThat(healthMillis).as("/health while 32 clients trickle").hasSizeGreaterThan(3)
+                    .allSatisfy(ms -> assertThat(ms).isLessThan(1000));
+            assertThat(exchangeMillis).as("exchanges while 32 clients trickle")
+                    .allSatisfy(ms -> assertThat(ms).isLessThan(1000));
             for (Future<String> answer : answers) {
                 String text = answer.get(30, TimeUnit.SECONDS);
                 assertThat(text).startsWith("HTTP/1.1 408 ");
@@ -172,6 +183,7 @@ class SlowClientHttpTest {
                 send(socket, "POST /api/v1/agents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Content-Length: 104857600\r\n\r\n");
             }
+            Thread.sleep(300); // every declaration has arrived
             long start = System.nanoTime();
             assertThat(http.get("/health", null).status()).isEqualTo(200);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000);

@@ -47,6 +47,10 @@ public final class CompactJws {
                     return null;
                 }
             }
+            if (!canonical(token, 0, first) || !canonical(token, first + 1, second)
+                    || !canonical(token, second + 1, token.length())) {
+                return null;
+            }
             return new Parts(token.substring(0, first), token.substring(first + 1, second),
                     token.substring(second + 1));
         }
@@ -83,6 +87,36 @@ public final class CompactJws {
     /** Base64url without padding of the UTF-8 of {@code text}. */
     public static String encode(String text) {
         return encode(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * True when {@code token[from, to)} is the one canonical encoding of its bytes: a length that
+     * is not 1 mod 4, and zero in the bits of the last character that encode nothing (the JDK's
+     * decoder ignores them, so "AB" and "AC" would decode alike: a second spelling of a token).
+     */
+    private static boolean canonical(String token, int from, int to) {
+        int length = to - from;
+        if (length % 4 == 1) {
+            return false;
+        }
+        if (length % 4 == 0) {
+            return true;
+        }
+        int last = sextet(token.charAt(to - 1));
+        return (last & (length % 4 == 2 ? 0x0f : 0x03)) == 0;
+    }
+
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
     }
 
     private static boolean isBase64Url(char c) {
