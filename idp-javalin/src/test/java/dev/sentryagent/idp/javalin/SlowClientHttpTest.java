@@ -140,6 +140,7 @@ class SlowClientHttpTest {
                 assertThat(exchange.status()).as(exchange.body()).isEqualTo(200);
                 Thread.sleep(100);
             }
+            System.out.println("slow clients: /health ms " + healthMillis + ", exchange ms " + exchangeMillis);
             assertThat(healthMillis).as("/health while 32 clients trickle").hasSizeGreaterThan(3)
                     .allSatisfy(ms -> assertThat(ms).isLessThan(1000));
             assertThat(exchangeMillis).as("exchanges while 32 clients trickle")
