@@ -6,20 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,31 +55,15 @@ class SlowClientHttpTest {
     }
 
     Socket open() throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
-        socket.setSoTimeout((int) REQUEST_TIMEOUT.plusSeconds(5).toMillis());
-        return socket;
+        return SlowClients.open(server.port(), REQUEST_TIMEOUT.plusSeconds(5));
     }
 
     static void send(Socket socket, String text) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
+        SlowClients.send(socket, text);
     }
 
-    /** Everything the server sends until it closes the connection (or the read times out). */
     static String readAll(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        StringBuilder out = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-            }
-        } catch (SocketTimeoutException | java.net.SocketException stillOpenOrReset) {
-            out.append("<no close>");
-        }
-        return out.toString();
+        return SlowClients.readAll(socket);
     }
 
     @Test
@@ -97,65 +72,8 @@ class SlowClientHttpTest {
         String repository = "octo-org/slow-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(http.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN).status())
                 .isEqualTo(201);
-        int clients = 32;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<String>> answers = new ArrayList<>();
-        List<Long> cutOffAfter = new CopyOnWriteArrayList<>();
-        try {
-            for (int i = 0; i < clients; i++) {
-                answers.add(pool.submit(() -> {
-                    try (Socket socket = open()) {
-                        long start = System.nanoTime();
-                        send(socket, "POST /api/v1/oidc/token HTTP/1.1\r\nHost: localhost\r\n"
-                                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
-                        // one byte a second, far slower than the timeout allows for 100 bytes
-                        for (int b = 0; b < 100; b++) {
-                            Thread.sleep(1000);
-                            try {
-                                send(socket, " ");
-                            } catch (IOException closed) {
-                                break;
-                            }
-                            if (socket.getInputStream().available() > 0) {
-                                break;
-                            }
-                        }
-                        String answer = readAll(socket);
-                        cutOffAfter.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                        return answer;
-                    }
-                }));
-            }
-            Thread.sleep(1500); // every slow client is connected and trickling
-            long end = System.nanoTime() + REQUEST_TIMEOUT.minusMillis(1500).toNanos();
-            List<Long> healthMillis = new ArrayList<>();
-            List<Long> exchangeMillis = new ArrayList<>();
-            while (System.nanoTime() < end) {
-                long start = System.nanoTime();
-                assertThat(http.get("/health", null).status()).isEqualTo(200);
-                healthMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                start = System.nanoTime();
-                Http.Response exchange = http.exchange(github.token().repository(repository).mint(), null);
-                exchangeMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                assertThat(exchange.status()).as(exchange.body()).isEqualTo(200);
-                Thread.sleep(100);
-            }
-            System.out.println("slow clients: /health ms " + healthMillis + ", exchange ms " + exchangeMillis);
-            assertThat(healthMillis).as("/health while 32 clients trickle").hasSizeGreaterThan(3)
-                    .allSatisfy(ms -> assertThat(ms).isLessThan(1000));
-            assertThat(exchangeMillis).as("exchanges while 32 clients trickle")
-                    .allSatisfy(ms -> assertThat(ms).isLessThan(1000));
-            for (Future<String> answer : answers) {
-                String text = answer.get(30, TimeUnit.SECONDS);
-                assertThat(text).startsWith("HTTP/1.1 408 ");
-                assertThat(text).containsIgnoringCase("Connection: close");
-                assertThat(text).contains("{\"error\":\"invalid_request\",\"error_description\":"
-                        + "\"the request was not received in full within PT4S\"}");
-            }
-            assertThat(cutOffAfter).allSatisfy(ms -> assertThat(ms).isBetween(3000L, 7000L));
-        } finally {
-            pool.shutdownNow();
-        }
+        SlowClients.assertOthersServedAndSlowOnesCutOff(server.port(), http, REQUEST_TIMEOUT,
+                () -> github.token().repository(repository).mint());
     }
 
     @Test
