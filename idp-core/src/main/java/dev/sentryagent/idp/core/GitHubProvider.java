@@ -32,8 +32,11 @@ import org.jose4j.lang.JoseException;
  *
  * <p>RS256 only; {@code kid} required; {@code jku}, {@code x5u}, {@code jwk} and {@code crit}
  * headers refused, never followed; {@code iss} and the single {@code aud} compared exactly;
- * {@code exp}, {@code nbf} and {@code iat} within the clock skew. Keys come from the issuer's JWKS,
- * discovered from its OpenID configuration unless given. Thread-safe.
+ * {@code exp}, {@code nbf} and {@code iat} within the clock skew, and between 0 and the year 9999;
+ * a {@code jti} of at most 256 characters; strictly the canonical base64url of UTF-8 JSON in
+ * every part. Keys come from the issuer's JWKS, discovered from its OpenID configuration unless
+ * given, refreshed in the background: a stalled key endpoint never holds up a token whose key is
+ * cached. Thread-safe.
  */
 public final class GitHubProvider implements OidcProvider {
     /** github.com's issuer. */
@@ -349,7 +352,11 @@ public final class GitHubProvider implements OidcProvider {
             return this;
         }
 
-        /** Timeout of each key-set request: 100 ms to 60 s, default 5 s. */
+        /**
+         * Timeout of the response headers of each key-set request: 100 ms to 60 s, default 5 s.
+         * Whatever it is, a whole refresh (discovery, headers and body) ends after 5 s, and a
+         * request waits at most that long for one.
+         */
         public Builder httpTimeout(Duration timeout) {
             this.httpTimeout = timeout;
             return this;
