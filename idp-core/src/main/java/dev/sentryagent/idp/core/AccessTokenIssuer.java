@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
@@ -162,8 +163,17 @@ public final class AccessTokenIssuer {
             // The consumer required sub and exp.
             return new AccessTokenClaims(claims.getSubject(), scope, claims.getStringClaimValue("client_id"),
                     claims.getStringClaimValue("provider"), claims.getStringClaimValue("repository"),
-                    claims.getStringClaimValue("ref"), Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+                    claims.getStringClaimValue("ref"), Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    claims.getJwtId(), policyId(claims.getStringClaimValue("policy_id")));
         } catch (MalformedClaimException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
+        }
+    }
+
+    private static UUID policyId(String value) {
+        try {
+            return value == null ? null : UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
         }
     }

@@ -30,8 +30,11 @@ import org.jose4j.lang.JoseException;
  *
  * <p>RS256 only; {@code kid} required; {@code jku}, {@code x5u}, {@code jwk} and {@code crit}
  * headers refused, never followed; {@code iss} and the single {@code aud} compared exactly;
- * {@code exp}, {@code nbf} and {@code iat} within the clock skew. Keys come from the issuer's JWKS,
- * discovered from its OpenID configuration unless given. Thread-safe.
+ * {@code exp}, {@code nbf} and {@code iat} within the clock skew, and between 0 and the year 9999;
+ * a {@code jti} of at most 256 characters; strictly the canonical base64url of UTF-8 JSON in
+ * every part. Keys come from the issuer's JWKS, discovered from its OpenID configuration unless
+ * given, refreshed in the background: a stalled key endpoint never holds up a token whose key is
+ * cached. Thread-safe.
  */
 public final class GitHubProvider implements OidcProvider {
     /** github.com's issuer. */
@@ -50,6 +53,10 @@ public final class GitHubProvider implements OidcProvider {
             "repository_owner", "repository_owner_id", "ref", "ref_type", "ref_protected", "event_name",
             "environment", "workflow_ref", "job_workflow_ref", "runner_environment", "actor", "sha", "run_id",
             "run_attempt", "jti");
+    /** 9999-12-31T23:59:59Z: the last second a numeric date claim may name. */
+    private static final long MAX_NUMERIC_DATE = 253_402_300_799L;
+    /** The longest {@code jti} accepted: the replay store keeps it, GitHub's are UUIDs. */
+    private static final int MAX_JTI_LENGTH = 256;
 
     private final String name;
     private final String issuer;
@@ -116,7 +123,7 @@ public final class GitHubProvider implements OidcProvider {
         try {
             payload = CompactJws.decodeText(parts.payload());
         } catch (IllegalArgumentException e) {
-            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not base64url");
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not base64url UTF-8");
         }
         if (!CompactJws.verify(RS256, key, parts)) {
             throw new InvalidTokenException(TokenFailure.SIGNATURE,
@@ -224,7 +231,7 @@ public final class GitHubProvider implements OidcProvider {
                 required(claims, "event_name"),
                 refProtected == null ? null : Boolean.valueOf("true".equals(refProtected)),
                 optional(claims, "runner_environment"),
-                required(claims, "jti"),
+                jti(claims),
                 iat,
                 exp,
                 shown);
@@ -270,12 +277,27 @@ public final class GitHubProvider implements OidcProvider {
         if (!(value instanceof Number n)) {
             throw wrongType(claim, "a number");
         }
+        // Stores and date arithmetic overflow far beyond any real token: refuse it here, as a 401.
+        double seconds = n.doubleValue();
+        if (!(seconds >= 0 && seconds <= MAX_NUMERIC_DATE)) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's \"" + claim
+                    + "\" claim is out of range (0 to the year 9999)");
+        }
         return Instant.ofEpochSecond(n.longValue());
     }
 
     private static InvalidTokenException wrongType(String claim, String expected) {
         return new InvalidTokenException(TokenFailure.INVALID_CLAIM, "The OIDC token's \"" + claim
                 + "\" claim has the wrong type: it must be " + expected);
+    }
+
+    private static String jti(JwtClaims claims) {
+        String jti = required(claims, "jti");
+        if (jti.length() > MAX_JTI_LENGTH) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's \"jti\" claim is longer than "
+                    + MAX_JTI_LENGTH + " characters");
+        }
+        return jti;
     }
 
     private static String required(JwtClaims claims, String claim) {
@@ -384,7 +406,11 @@ public final class GitHubProvider implements OidcProvider {
             return this;
         }
 
-        /** Timeout of each key-set request: 100 ms to 60 s, default 5 s. */
+        /**
+         * Timeout of the response headers of each key-set request: 100 ms to 60 s, default 5 s.
+         * Whatever it is, a whole refresh (discovery, headers and body) ends after 5 s, and a
+         * request waits at most that long for one.
+         */
         public Builder httpTimeout(Duration timeout) {
             this.httpTimeout = timeout;
             return this;

@@ -65,20 +65,20 @@ public final class TokenExchanger {
             TrustPolicy policy = gate.admit(identity, request.agentId());
             ExchangeResult result = tokens.issue(new AccessTokenContext(identity, request.agentId(), policy.id()));
             LOG.info("exchange allowed provider={} repository={} ref={} event={} agent={} policy={} jti={} expires={}",
-                    identity.provider(), identity.repository(), identity.ref(), identity.event(),
-                    request.agentId() == null ? "bootstrap" : request.agentId(), policy.id(), identity.jti(),
-                    result.expiresAt());
+                    identity.provider(), identity.repository(), Names.loggable(identity.ref()),
+                    Names.loggable(identity.event()), request.agentId() == null ? "bootstrap" : request.agentId(),
+                    policy.id(), Names.loggable(identity.jti()), result.expiresAt());
             return result;
         } catch (IdpException e) {
             if (identity == null) {
-                LOG.info("exchange denied provider={} agent={} error={} reason=\"{}\"", request.provider(),
+                LOG.info("exchange denied provider={} agent={} error={} reason=\"{}\"", Names.loggable(request.provider()),
                         request.agentId() == null ? "bootstrap" : request.agentId(), e.code().wireName(),
-                        e.getMessage());
+                        Names.loggable(e.getMessage()));
             } else {
                 LOG.info("exchange denied provider={} repository={} ref={} event={} agent={} jti={} error={} reason=\"{}\"",
-                        identity.provider(), identity.repository(), identity.ref(), identity.event(),
-                        request.agentId() == null ? "bootstrap" : request.agentId(), identity.jti(),
-                        e.code().wireName(), e.getMessage());
+                        identity.provider(), identity.repository(), Names.loggable(identity.ref()),
+                        Names.loggable(identity.event()), request.agentId() == null ? "bootstrap" : request.agentId(),
+                        Names.loggable(identity.jti()), e.code().wireName(), Names.loggable(e.getMessage()));
             }
             throw e;
         }

@@ -34,7 +34,11 @@ public enum TokenFailure {
     /** A claim is present but of the wrong JSON type, or its value is out of range. */
     INVALID_CLAIM("invalid_claim"),
     /** The token's {@code jti} was exchanged before. */
-    REPLAY("replay");
+    REPLAY("replay"),
+    /** A single-use token of this IdP (a bootstrap token) presented a second time. */
+    ALREADY_USED("already_used"),
+    /** The trust policy that admitted the token has been deleted since. */
+    POLICY_DELETED("policy_deleted");
 
     private final String code;
 

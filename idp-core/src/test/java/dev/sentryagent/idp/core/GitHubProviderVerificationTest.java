@@ -133,9 +133,16 @@ class GitHubProviderVerificationTest {
     }
 
     @Test
-    void verifyWhenSignatureNotBase64UrlThenSignature() {
+    void verifyWhenSignatureNotBase64UrlThenMalformed() {
         String[] parts = issuer.token().mint().split("\\.");
-        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(1) + "*", TokenFailure.SIGNATURE,
+        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(1) + "*", TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+    }
+
+    @Test
+    void verifyWhenSignatureTruncatedThenSignature() {
+        String[] parts = issuer.token().mint().split("\\.");
+        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(4), TokenFailure.SIGNATURE,
                 "The OIDC token's signature does not verify");
     }
 
@@ -143,7 +150,9 @@ class GitHubProviderVerificationTest {
     void verifyWhenClaimsNotBase64UrlThenMalformed() {
         String[] parts = issuer.token().mint().split("\\.");
         assertRefused(parts[0] + ".e30+/." + parts[2], TokenFailure.MALFORMED,
-                "The OIDC token's claims are not base64url");
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+        assertRefused(parts[0] + ".e30AA." + parts[2], TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
     }
 
     @Test
@@ -304,5 +313,74 @@ class GitHubProviderVerificationTest {
     @Test
     void verifyWhenEmptyThenMalformed() {
         assertRefused(" ", TokenFailure.MALFORMED, "The OIDC token is empty");
+    }
+
+    // ---- strict compact form and claim ranges (contract v2)
+
+    @Test
+    void verifyWhenSignatureHasBase64PaddingThenMalformed() {
+        assertRefused(issuer.token().forgePaddedSignature(), TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+    }
+
+    @Test
+    void verifyWhenHeaderOrClaimsPartHasPaddingThenMalformed() {
+        String[] parts = issuer.token().mint().split("\\.");
+        assertRefused(parts[0] + "=." + parts[1] + "." + parts[2], TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+        assertRefused(parts[0] + "." + parts[1] + "==." + parts[2], TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+    }
+
+    @Test
+    void verifyWhenClaimsAreNotValidUtf8ThenMalformed() {
+        assertRefused(issuer.token().forgeInvalidUtf8Claims(), TokenFailure.MALFORMED,
+                "The OIDC token's claims are not base64url UTF-8");
+    }
+
+    @Test
+    void verifyWhenHeaderIsNotValidUtf8ThenMalformed() {
+        byte[] header = "{\"alg\":\"RS256\",\"kid\":\"k\u00ff\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(header) + ".e30.AAAA";
+        assertRefused(token, TokenFailure.MALFORMED, "The OIDC token is not a signed JWT: its header is not base64url JSON");
+    }
+
+    @Test
+    void verifyWhenExpBeyondYear9999ThenMalformed() {
+        assertRefused(issuer.token().claim("exp", 9e15).mint(), TokenFailure.MALFORMED,
+                "The OIDC token's \"exp\" claim is out of range (0 to the year 9999)");
+    }
+
+    @Test
+    void verifyWhenIatNegativeThenMalformed() {
+        assertRefused(issuer.token().claim("iat", -1).mint(), TokenFailure.MALFORMED,
+                "The OIDC token's \"iat\" claim is out of range (0 to the year 9999)");
+    }
+
+    @Test
+    void verifyWhenNbfHugeThenMalformed() {
+        assertRefused(issuer.token().claim("nbf", 1e300).mint(), TokenFailure.MALFORMED,
+                "The OIDC token's \"nbf\" claim is out of range (0 to the year 9999)");
+    }
+
+    @Test
+    void verifyWhenJtiLongerThan256ThenMalformed() {
+        assertRefused(issuer.token().jti("j".repeat(257)).mint(), TokenFailure.MALFORMED,
+                "The OIDC token's \"jti\" claim is longer than 256 characters");
+        assertThat(provider.verify(issuer.token().jti("j".repeat(256)).mint()).jti()).hasSize(256);
+    }
+
+    @Test
+    void verifyWhenSignatureSpelledWithNonZeroUnusedBitsThenMalformed() {
+        String token = issuer.token().mint();
+        int dot = token.lastIndexOf('.');
+        String signature = token.substring(dot + 1); // 342 characters for RS256: 4 bits of the last one are unused
+        char last = signature.charAt(signature.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char sameBytes = alphabet.charAt(alphabet.indexOf(last) | 1);
+        assertThat(sameBytes).isNotEqualTo(last);
+        String respelled = token.substring(0, dot + 1) + signature.substring(0, signature.length() - 1) + sameBytes;
+        assertRefused(respelled, TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
     }
 }

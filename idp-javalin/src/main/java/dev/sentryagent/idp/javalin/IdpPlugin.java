@@ -25,6 +25,9 @@ import java.util.Objects;
  * Without an admin token, the admin routes answer 503 and say why.
  */
 public final class IdpPlugin extends Plugin<Void> {
+    /** The largest request body the routes read (64 KiB); a larger one is answered 413. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
     private final Routes routes;
 
     private IdpPlugin(Builder b) {

@@ -8,6 +8,7 @@ import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
+import dev.sentryagent.idp.jdbc.internal.H2Files;
 import dev.sentryagent.idp.jdbc.internal.JdbcAgents;
 import dev.sentryagent.idp.jdbc.internal.JdbcReplayGuard;
 import dev.sentryagent.idp.jdbc.internal.JdbcSigningKeys;
@@ -224,8 +225,12 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                 config.setConnectionTimeout(connectionTimeout.toMillis());
                 config.setValidationTimeout(Math.min(1000, connectionTimeout.toMillis() - 1));
                 config.setInitializationFailTimeout(connectionTimeout.toMillis());
+                H2Files files = H2Files.prepare(url);
                 try {
                     pool = new HikariDataSource(config);
+                    if (files != null) {
+                        files.restrict();
+                    }
                 } catch (RuntimeException e) {
                     throw new UnavailableException("The store at " + JdbcUrls.withoutCredentials(url)
                             + " cannot be reached: " + e.getMessage(), e);

@@ -116,7 +116,7 @@ class JdbcStoreTest {
         try (JdbcStore store = JdbcStore.builder().url(url).keyEncryptionKey(kek).build()) {
             store.signingKeys().add(key);
             assertThat(column(url, "", "SELECT private_key FROM signing_keys")).singleElement()
-                    .satisfies(v -> assertThat(v).startsWith("aesgcm:").isNotEqualTo("aesgcm:AQID"));
+                    .satisfies(v -> assertThat(v).startsWith("aesgcm2:").isNotEqualTo("aesgcm2:AQID"));
             assertThat(store.signingKeys().loadAll()).containsExactly(key);
         }
         assertThatThrownBy(() -> JdbcStore.builder().url(url).build())
@@ -124,7 +124,8 @@ class JdbcStoreTest {
                 .hasMessage("signing key kid-1 is encrypted at rest; configure the key-encryption key to use it");
         byte[] wrong = new byte[32];
         assertThatThrownBy(() -> JdbcStore.builder().url(url).keyEncryptionKey(wrong).build())
-                .hasMessage("signing key kid-1 cannot be unwrapped with the configured key-encryption key");
+                .hasMessage("signing key kid-1 cannot be unwrapped with the configured key-encryption key, or its "
+                        + "kid, algorithm or public key was changed");
     }
 
     @Test

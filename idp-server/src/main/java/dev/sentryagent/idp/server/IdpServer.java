@@ -3,6 +3,7 @@ package dev.sentryagent.idp.server;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.UnavailableException;
+import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
@@ -86,12 +87,16 @@ public final class IdpServer implements AutoCloseable {
                     .build();
             Javalin app = Javalin.create(javalin -> {
                 HttpSettings.apply(javalin);
+                javalin.jetty.host = config.host();
+                // Javalin puts its servlet context inside the handler the server already has.
+                javalin.jetty.modifyServer(jetty -> jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES,
+                        config.requestTimeout())));
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
                 IdpPlugin.answerUnmatchedWithContractErrors(javalin);
             }).start(config.port());
-            LOG.info("SentryAgent IdP listening on port {} store={} issuer={} github-issuer={} admin-routes={}",
-                    app.port(), store.description(), config.issuer(), config.githubIssuer(),
+            LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} github-issuer={} admin-routes={}",
+                    app.port(), config.host(), store.description(), config.issuer(), config.githubIssuer(),
                     config.adminToken() == null ? "off (set IDP_ADMIN_TOKEN)" : "on");
             return new IdpServer(app, store, exchanger);
         } catch (RuntimeException e) {

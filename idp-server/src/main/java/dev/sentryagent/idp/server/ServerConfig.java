@@ -6,11 +6,16 @@ import dev.sentryagent.idp.core.Settings;
 import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import dev.sentryagent.idp.jdbc.JdbcUrls;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The standalone server's settings, read from environment variables. Every bad value is refused
@@ -28,11 +33,32 @@ import java.util.Map;
  * @param tokenTtl {@code IDP_TOKEN_TTL}
  * @param clockSkew {@code IDP_CLOCK_SKEW}
  * @param signingAlgorithm {@code IDP_SIGNING_ALGORITHM}
- * @param keyEncryptionKey {@code IDP_KEY_ENCRYPTION_KEY} (base64, 32 bytes), or null
+ * @param keyEncryptionKey {@code IDP_KEY_ENCRYPTION_KEY} (base64, 32 bytes), or null; required when
+ *     the issuer is not a loopback URL
+ * @param host {@code IDP_HOST}: the bind address, default {@code 0.0.0.0}
+ * @param requestTimeout {@code IDP_REQUEST_TIMEOUT}: a request not fully received by then is cut off
  */
 public record ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
                            AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
-                           Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey) {
+                           Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,
+                           String host, Duration requestTimeout) {
+    /** {@code IDP_HOST}'s default: every interface. */
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    /** {@code IDP_REQUEST_TIMEOUT}'s default. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    /** Settings as version 1 had them: bound to every interface, the default request timeout. */
+    public ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
+                        AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
+                        Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey) {
+        this(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer, githubJwksUrl, tokenTtl,
+                clockSkew, signingAlgorithm, keyEncryptionKey, DEFAULT_HOST, DEFAULT_REQUEST_TIMEOUT);
+    }
 
     /**
      * Reads the settings from {@code env}, applying the defaults of the HTTP contract.
@@ -81,9 +107,35 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                         + "(e.g. openssl rand -base64 32)");
             }
         }
+        if (kek == null && !Settings.isLoopback(URI.create(issuer).getHost())) {
+            // Without it, anyone who can read the database file can mint tokens this IdP accepts.
+            throw new IllegalArgumentException("IDP_KEY_ENCRYPTION_KEY is required when IDP_ISSUER is not a loopback "
+                    + "URL: it wraps the private signing keys at rest (e.g. openssl rand -base64 32)");
+        }
+        String host = host(value(env, "IDP_HOST", DEFAULT_HOST));
+        Duration requestTimeout = duration("IDP_REQUEST_TIMEOUT", value(env, "IDP_REQUEST_TIMEOUT", "PT10S"),
+                Duration.ofSeconds(1), Duration.ofMinutes(5));
         return new ServerConfig(port, issuer, audience, dbUrl, env.getOrDefault("IDP_DB_USER", ""),
-                env.getOrDefault("IDP_DB_PASSWORD", ""), adminToken, githubIssuer, githubJwks, ttl, skew, algorithm, kek);
+                env.getOrDefault("IDP_DB_PASSWORD", ""), adminToken, githubIssuer, githubJwks, ttl, skew, algorithm, kek,
+                host, requestTimeout);
     }
+
+    /** An IP address or a host name that resolves: what the server binds to. */
+    private static String host(String value) {
+        if (!HOST.matcher(value).matches()) {
+            throw new IllegalArgumentException("IDP_HOST must be an IP address or host name to bind to, got \""
+                    + value.replaceAll("[^\\x20-\\x7e]", "?") + "\"");
+        }
+        try {
+            InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("IDP_HOST must be an IP address or host name to bind to, got \""
+                    + value + "\", which does not resolve");
+        }
+        return value;
+    }
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]{1,253}");
 
     private static String value(Map<String, String> env, String name, String fallback) {
         String v = env.get(name);
@@ -123,6 +175,7 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
         return "ServerConfig[port=" + port + ", issuer=" + issuer + ", audience=" + audience + ", db="
                 + JdbcUrls.withoutCredentials(dbUrl) + ", admin=" + (adminToken != null) + ", githubIssuer=" + githubIssuer
                 + ", tokenTtl=" + tokenTtl + ", clockSkew=" + clockSkew + ", algorithm=" + signingAlgorithm.jwsName()
-                + ", keyEncryption=" + (keyEncryptionKey != null) + "]";
+                + ", keyEncryption=" + (keyEncryptionKey != null) + ", host=" + host + ", requestTimeout="
+                + requestTimeout + "]";
     }
 }

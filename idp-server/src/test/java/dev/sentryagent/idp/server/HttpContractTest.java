@@ -191,7 +191,7 @@ public abstract class HttpContractTest {
         assertError(http.exchange("WzFd." + parts[1] + "." + parts[2], null), 401, "invalid_token",
                 "The OIDC token is not a signed JWT: its header is not base64url JSON");
         assertError(http.exchange(parts[0] + ".e30+/." + parts[2], null), 401, "invalid_token",
-                "The OIDC token's claims are not base64url");
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
     }
 
     @Test

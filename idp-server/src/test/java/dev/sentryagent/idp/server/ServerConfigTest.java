@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ServerConfigTest {
+    static final String KEK = java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
     @Test
     void defaultsFollowTheContract() {
@@ -23,11 +24,32 @@ class ServerConfigTest {
         assertThat(c.githubJwksUrl()).isNull();
         assertThat(c.tokenTtl()).isEqualTo(Duration.ofMinutes(15));
         assertThat(c.clockSkew()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void hostAndRequestTimeoutRead() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("IDP_HOST", "127.0.0.1", "IDP_REQUEST_TIMEOUT", "PT3S"));
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(ServerConfig.fromEnvironment(Map.of("IDP_HOST", "::1")).host()).isEqualTo("::1");
+    }
+
+    @Test
+    void whenIssuerNotLoopbackAndNoKeyEncryptionKeyThenRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("IDP_ISSUER", "https://idp.example.com")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("IDP_KEY_ENCRYPTION_KEY is required when IDP_ISSUER is not a loopback URL: it wraps the "
+                        + "private signing keys at rest (e.g. openssl rand -base64 32)");
+        assertThat(ServerConfig.fromEnvironment(Map.of("IDP_ISSUER", "https://127.0.0.1:8443")).keyEncryptionKey())
+                .isNull();
     }
 
     @Test
     void issuerDefaultFollowsPortAndAudienceFollowsIssuer() {
-        ServerConfig c = ServerConfig.fromEnvironment(Map.of("IDP_PORT", "9090", "IDP_ISSUER", "https://idp.example.com"));
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("IDP_PORT", "9090", "IDP_ISSUER", "https://idp.example.com",
+                "IDP_KEY_ENCRYPTION_KEY", KEK));
         assertThat(c.issuer()).isEqualTo("https://idp.example.com");
         assertThat(c.audience()).isEqualTo("https://idp.example.com");
         assertThat(ServerConfig.fromEnvironment(Map.of("IDP_PORT", "9090")).issuer()).isEqualTo("http://localhost:9090");
@@ -49,7 +71,10 @@ class ServerConfigTest {
             "IDP_TOKEN_TTL|PT2H|IDP_TOKEN_TTL must be between PT1M and PT1H, got PT2H",
             "IDP_CLOCK_SKEW|PT10M|IDP_CLOCK_SKEW must be between PT0S and PT5M, got PT10M",
             "IDP_SIGNING_ALGORITHM|HS256|IDP_SIGNING_ALGORITHM must be one of ES256, ES384, RS256, EdDSA",
-            "IDP_KEY_ENCRYPTION_KEY|c2hvcnQ=|IDP_KEY_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)"})
+            "IDP_KEY_ENCRYPTION_KEY|c2hvcnQ=|IDP_KEY_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)",
+            "IDP_HOST|not a host|IDP_HOST must be an IP address or host name to bind to, got \"not a host\"",
+            "IDP_REQUEST_TIMEOUT|10s|IDP_REQUEST_TIMEOUT must be an ISO-8601 duration such as PT15M, got \"10s\"",
+            "IDP_REQUEST_TIMEOUT|PT0S|IDP_REQUEST_TIMEOUT must be between PT1S and PT5M, got PT0S"})
     void badValueThenOneSentenceNamingTheVariable(String variable, String value, String message) {
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(variable, value)))
                 .isInstanceOf(IllegalArgumentException.class)

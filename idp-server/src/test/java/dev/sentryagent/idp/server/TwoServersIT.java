@@ -25,6 +25,7 @@ class TwoServersIT {
              FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
             Map<String, String> env = Map.of(
                     "IDP_ISSUER", ISSUER,
+                    "IDP_KEY_ENCRYPTION_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]),
                     "IDP_DB_URL", postgres.jdbcUrl(),
                     "IDP_DB_USER", postgres.user(),
                     "IDP_ADMIN_TOKEN", ADMIN,

@@ -324,6 +324,58 @@ public final class GitHubTokenBuilder {
         return sign(alg, issuer.currentKey().getPrivateKey(), issuer.currentKey().getKeyId());
     }
 
+    /**
+     * Signed by the issuer's real key, then the signature re-encoded with base64 padding
+     * ({@code =}): the same bytes, a second spelling of the token.
+     */
+    public String forgePaddedSignature() {
+        String token = mint();
+        int dot = token.lastIndexOf('.');
+        String signature = token.substring(dot + 1);
+        return token.substring(0, dot + 1) + signature + "=".repeat((4 - signature.length() % 4) % 4);
+    }
+
+    /**
+     * Signed by the issuer's real key over claims that are not valid UTF-8: byte 0xFF inside the
+     * {@code workflow} string, which a lenient decoder reads as U+FFFD.
+     */
+    public String forgeInvalidUtf8Claims() {
+        byte[] json = claims().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] marker = "\"CI\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int at = indexOf(json, marker);
+        if (at < 0) {
+            throw new IllegalStateException("the workflow claim is missing");
+        }
+        byte[] bad = new byte[json.length + 1];
+        System.arraycopy(json, 0, bad, 0, at + 3);
+        bad[at + 3] = (byte) 0xFF;
+        System.arraycopy(json, at + 3, bad, at + 4, json.length - at - 3);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayloadBytes(bad);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "JWT");
+        jws.setKeyIdHeaderValue(issuer.currentKey().getKeyId());
+        jws.setKey(issuer.currentKey().getPrivateKey());
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot sign the test token", e);
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     /** A fresh key pair from outside the issuer, for tests that need one. */
     public static KeyPair attackerKeyPair() {
         return new KeyPair(ATTACKER_KEY.getPublicKey(), ATTACKER_KEY.getPrivateKey());

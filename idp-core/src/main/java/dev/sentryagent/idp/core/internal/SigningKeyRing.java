@@ -173,8 +173,10 @@ public final class SigningKeyRing {
                 jwk.setKeyId(stored.kid());
                 jwk.setAlgorithm(alg.jwsName());
                 jwk.setUse("sig");
-                keys.add(new LoadedKey(stored, alg, alg.decodePrivate(stored.privateKey()), jwk,
-                        CompactJws.algorithm(alg.jwsName()),
+                PrivateKey privateKey = alg.decodePrivate(stored.privateKey());
+                JsonWebSignatureAlgorithm jws = CompactJws.algorithm(alg.jwsName());
+                requirePair(stored.kid(), jws, privateKey, jwk);
+                keys.add(new LoadedKey(stored, alg, privateKey, jwk, jws,
                         CompactJws.header(alg.jwsName(), stored.kid(), tokenType)));
             } catch (GeneralSecurityException | JoseException | IllegalArgumentException e) {
                 LOG.warn("signing-key kid={} cannot be decoded and is skipped: {}", stored.kid(), e.getMessage());
@@ -184,6 +186,29 @@ public final class SigningKeyRing {
         Ring r = new Ring(List.copyOf(keys), clock.instant());
         ring = r;
         return r;
+    }
+
+    /**
+     * Refuses a stored key whose public key is not its private key's: the JWKS would publish one
+     * key while tokens are signed with another (or the public key column was swapped to verify an
+     * attacker's tokens). Signs a probe and verifies it.
+     *
+     * @throws IllegalStateException naming the kid
+     */
+    private static void requirePair(String kid, JsonWebSignatureAlgorithm jws, PrivateKey privateKey,
+                                    PublicJsonWebKey publicJwk) {
+        boolean pair;
+        try {
+            String probe = CompactJws.sign(jws, privateKey, CompactJws.header(jws.getAlgorithmIdentifier(), kid, "probe"),
+                    "{\"probe\":true}");
+            pair = CompactJws.verify(jws, publicJwk.getPublicKey(), CompactJws.Parts.split(probe));
+        } catch (JoseException | RuntimeException e) {
+            pair = false;
+        }
+        if (!pair) {
+            throw new IllegalStateException("signing key " + kid + " is refused: its public key does not belong to "
+                    + "its private key (the signing_keys row was altered)");
+        }
     }
 
     private void add(Instant now) {

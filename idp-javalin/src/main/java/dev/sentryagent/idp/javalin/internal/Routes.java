@@ -4,6 +4,7 @@ import dev.sentryagent.idp.core.AgentRegistrar;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.javalin.AdminToken;
+import dev.sentryagent.idp.javalin.IdpPlugin;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  */
 public final class Routes {
     public static final String API = "/api/v1";
-    public static final int MAX_BODY_BYTES = 64 * 1024;
+    public static final int MAX_BODY_BYTES = IdpPlugin.MAX_BODY_BYTES;
 
     /** Every route this adapter serves: method and path, as the OpenAPI document lists them. */
     public static final List<String> ALL = List.of(
@@ -42,7 +43,7 @@ public final class Routes {
         Authorization authorization = new Authorization(adminToken);
         this.tokenExchange = new TokenExchangeRoutes(exchanger);
         this.trustPolicies = new TrustPolicyRoutes(store.trustPolicies(), exchanger, authorization);
-        this.agents = new AgentRoutes(store.agents(), new AgentRegistrar(exchanger.accessTokenIssuer(), store.agents()),
+        this.agents = new AgentRoutes(store.agents(), new AgentRegistrar(exchanger.accessTokenIssuer(), store),
                 authorization);
         this.documents = new DocumentRoutes(exchanger.accessTokenIssuer(), store, openApi);
     }
