@@ -44,6 +44,7 @@ public class CryptoBenchmark {
 
     @Setup
     public void setUp() {
+        CryptoProvider.fromProperty();
         github = FakeOidcIssuer.start(Fixtures.IDP);
         provider = GitHubProvider.builder().issuer(github.issuer()).audience(Fixtures.IDP).build();
         githubToken = github.token().repository(Fixtures.REPOSITORY).lifetime(Duration.ofHours(2)).mint();
