@@ -42,6 +42,7 @@ public final class IdpServer implements AutoCloseable {
         IdpServer server;
         try {
             config = ServerConfig.fromEnvironment(System.getenv());
+            CryptoProviders.installFromEnvironment(System.getenv()); // before the first key is made or read
             server = start(config);
         } catch (IllegalArgumentException e) {
             System.err.println("idp-server: " + e.getMessage());
@@ -95,9 +96,9 @@ public final class IdpServer implements AutoCloseable {
                 javalin.registerPlugin(plugin);
                 IdpPlugin.answerUnmatchedWithContractErrors(javalin);
             }).start(config.port());
-            LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} github-issuer={} admin-routes={}",
+            LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} github-issuer={} admin-routes={} crypto={}",
                     app.port(), config.host(), store.description(), config.issuer(), config.githubIssuer(),
-                    config.adminToken() == null ? "off (set IDP_ADMIN_TOKEN)" : "on");
+                    config.adminToken() == null ? "off (set IDP_ADMIN_TOKEN)" : "on", CryptoProviders.inUse());
             return new IdpServer(app, store, exchanger);
         } catch (RuntimeException e) {
             store.close();

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The shaded jar end to end: environment configuration, exchange, restart with the same keys. */
 class ServerJarIT {
     static final String ADMIN = "jar-admin-secret-0123456789-abcdefghij";
+    /** Makes ACCP skip the native library in its jar, as on a platform its jar has none for. */
+    static final String NO_ACCP_LIBRARY = "-Dcom.amazon.corretto.crypto.provider.useExternalLib=true";
 
     @TempDir
     Path dir;
@@ -32,7 +34,9 @@ class ServerJarIT {
             String firstKid;
             try (ServerProcess server = ServerProcess.start(env, dir)) {
                 assertThat(server.log()).contains("SentryAgent IdP listening on port " + port)
-                        .contains("store=jdbc:h2:file:").contains("issuer=" + issuer).contains("admin-routes=on");
+                        .contains("store=jdbc:h2:file:").contains("issuer=" + issuer).contains("admin-routes=on")
+                        .contains(ServerProcess.crypto().equals("accp") ? "crypto=AmazonCorrettoCryptoProvider 2.5.0"
+                                : "crypto=SunEC ");
                 assertThat(server.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"),
                         ADMIN).status()).isEqualTo(201);
                 Http.Response r = server.http.exchange(github.token().mint(), null);
@@ -67,6 +71,57 @@ class ServerJarIT {
         assertThat(result.getKey()).isEqualTo(1);
         assertThat(result.getValue()).contains("idp-server: IDP_DB_URL: The store at jdbc:postgresql://127.0.0.1:1/idp "
                 + "cannot be reached").doesNotContain("hunter2-secret");
+    }
+
+    @Test
+    void whenCryptoProviderIsAccpThenStartLineNamesItAndExchangesWork() throws Exception {
+        int port = ServerProcess.freePort();
+        try (FakeOidcIssuer github = FakeOidcIssuer.start("http://localhost:" + port);
+             ServerProcess server = ServerProcess.start(Map.of("IDP_CRYPTO_PROVIDER", "accp",
+                     "IDP_PORT", Integer.toString(port),
+                     "IDP_DB_URL", "jdbc:h2:file:" + dir.resolve("accp"), "IDP_ADMIN_TOKEN", AdminToken.hashOf(ADMIN),
+                     "IDP_GITHUB_ISSUER", github.issuer()), dir)) {
+            assertThat(server.log())
+                    .contains("crypto provider: AmazonCorrettoCryptoProvider 2.5.0 (IDP_CRYPTO_PROVIDER=accp)")
+                    .contains("SentryAgent IdP listening on port " + server.port)
+                    .contains("crypto=AmazonCorrettoCryptoProvider 2.5.0");
+            server.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN);
+            Http.Response r = server.http.exchange(github.token().mint(), null);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            Http.Response agent = server.http.postJson("/api/v1/agents", map("name", "accp-bot"),
+                    r.json().get("access_token").asText());
+            assertThat(agent.status()).as(agent.body()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void whenAccpCannotLoadAndAutoThenJdkProvidersWithTheReasonLogged() throws Exception {
+        // useExternalLib makes ACCP skip its bundled library, as on a platform it has none for.
+        try (ServerProcess server = ServerProcess.start(Map.of("IDP_CRYPTO_PROVIDER", "auto",
+                "IDP_DB_URL", "jdbc:h2:file:" + dir.resolve("auto"), "JAVA_TOOL_OPTIONS", NO_ACCP_LIBRARY), dir)) {
+            assertThat(server.log()).contains("crypto provider: SunEC ")
+                    .contains("(IDP_CRYPTO_PROVIDER=auto; Amazon Corretto Crypto Provider cannot be used here: its "
+                            + "native library did not load (")
+                    .contains("Skipping bundled library due to system property")
+                    .contains("crypto=SunEC ");
+        }
+    }
+
+    @Test
+    void whenAccpRequiredAndCannotLoadThenStopsAtStartSayingWhy() throws Exception {
+        Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_CRYPTO_PROVIDER", "accp",
+                "JAVA_TOOL_OPTIONS", NO_ACCP_LIBRARY), dir);
+        assertThat(result.getKey()).isEqualTo(1);
+        assertThat(result.getValue()).contains("idp-server: IDP_CRYPTO_PROVIDER=accp but Amazon Corretto Crypto "
+                + "Provider cannot be used here: its native library did not load (");
+    }
+
+    @Test
+    void whenCryptoProviderUnknownThenStopsAtStartNamingTheValues() throws Exception {
+        Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_CRYPTO_PROVIDER", "openssl"), dir);
+        assertThat(result.getKey()).isEqualTo(2);
+        assertThat(result.getValue().strip())
+                .isEqualTo("idp-server: IDP_CRYPTO_PROVIDER must be one of auto, accp, jdk, got \"openssl\"");
     }
 
     static String kid(String jwt) throws Exception {

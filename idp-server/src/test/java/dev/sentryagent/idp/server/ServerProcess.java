@@ -44,6 +44,7 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("IDP_"));
         builder.environment().putAll(env);
         builder.environment().put("IDP_PORT", Integer.toString(port));
+        builder.environment().putIfAbsent("IDP_CRYPTO_PROVIDER", crypto());
         ServerProcess server = new ServerProcess(builder.start(), log, port);
         server.awaitHealthy();
         return server;
@@ -62,6 +63,11 @@ final class ServerProcess implements AutoCloseable {
             throw new AssertionError("the server did not stop: " + output);
         }
         return Map.entry(process.exitValue(), output);
+    }
+
+    /** The test run's provider ({@code -Didp.test.crypto=accp|jdk}), which the server processes use too. */
+    static String crypto() {
+        return System.getProperty("idp.test.crypto", "jdk");
     }
 
     String log() throws IOException {

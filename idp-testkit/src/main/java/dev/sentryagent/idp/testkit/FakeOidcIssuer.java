@@ -56,7 +56,7 @@ public final class FakeOidcIssuer implements AutoCloseable {
     private FakeOidcIssuer(String defaultAudience, Clock clock, int port) throws IOException {
         this.defaultAudience = defaultAudience;
         this.clock = clock;
-        this.current = newKey();
+        this.current = newKey(2048);
         this.published.add(current);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         // Cached: a stalled JWKS answer holds its thread for as long as the client listens.
@@ -170,7 +170,15 @@ public final class FakeOidcIssuer implements AutoCloseable {
      * GitHub does during rotation); without, only the new key is published.
      */
     public synchronized RsaJsonWebKey rotateKey(boolean keepOld) {
-        RsaJsonWebKey next = newKey();
+        return rotateKey(keepOld, 2048);
+    }
+
+    /**
+     * As {@link #rotateKey(boolean)}, with an RSA key of {@code bits} bits: 1024, say, for an issuer
+     * that publishes a key too short to trust, which a verifier must refuse whatever its JCA provider.
+     */
+    public synchronized RsaJsonWebKey rotateKey(boolean keepOld, int bits) {
+        RsaJsonWebKey next = newKey(bits);
         if (!keepOld) {
             published.clear();
         }
@@ -239,9 +247,9 @@ public final class FakeOidcIssuer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private RsaJsonWebKey newKey() {
+    private RsaJsonWebKey newKey(int bits) {
         try {
-            RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
+            RsaJsonWebKey key = RsaJwkGenerator.generateJwk(bits);
             key.setKeyId("fake-github-key-" + keyCounter.incrementAndGet());
             key.setAlgorithm("RS256");
             key.setUse("sig");

@@ -1,5 +1,6 @@
 package dev.sentryagent.idp.core.internal;
 
+import dev.sentryagent.idp.benchmarks.CryptoProvider;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
@@ -53,6 +54,7 @@ public class CryptoBenchmark {
 
     @Setup
     public void setUp() {
+        CryptoProvider.fromProperty();
         github = FakeOidcIssuer.start(IDP);
         provider = GitHubProvider.builder().issuer(github.issuer()).audience(IDP).build();
         githubToken = github.token().repository(REPOSITORY).lifetime(Duration.ofHours(2)).mint();
