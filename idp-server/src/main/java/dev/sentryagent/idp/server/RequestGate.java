@@ -63,7 +63,11 @@ public final class RequestGate extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         if (request.getLength() > maxBodyBytes) {
-            refuse(request, response, callback, 413, "request body is larger than " + maxBodyBytes + " bytes");
+            // Answered before any of the body is read; then up to DISCARD_LIMIT bytes of it are thrown
+            // away before the connection closes, so that a client still sending reads the 413
+            // instead of losing it to the reset that closing on unread bytes causes.
+            refuse(request, response, Callback.from(() -> new Lingerer(request, callback).run(), callback::failed),
+                    413, "request body is larger than " + maxBodyBytes + " bytes");
             return true;
         }
         new BodyReader(request, response, callback).start();
@@ -175,6 +179,40 @@ public final class RequestGate extends Handler.Wrapper {
                 }
             } catch (Throwable failure) {
                 callback.failed(failure);
+            }
+        }
+    }
+
+    /**
+     * After an early 413: reads and drops what the client still sends, up to {@link #DISCARD_LIMIT}
+     * bytes or the end of the body, without holding a thread, then completes the exchange (and
+     * Jetty closes the connection, as the answer said).
+     */
+    private static final class Lingerer implements Runnable {
+        private final Request request;
+        private final Callback callback;
+        private long discarded;
+
+        Lingerer(Request request, Callback callback) {
+            this.request = request;
+            this.callback = callback;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                discarded += chunk.remaining();
+                boolean done = chunk.isLast() || Content.Chunk.isFailure(chunk) || discarded > DISCARD_LIMIT;
+                chunk.release();
+                if (done) {
+                    callback.succeeded();
+                    return;
+                }
             }
         }
     }
