@@ -68,34 +68,68 @@ public final class GitHubTokenBuilder {
         claims.put("runner_environment", "github-hosted");
     }
 
+    /**
+     * The repository ({@code owner/name}) the token names; {@code sub}, {@code repository_owner},
+     * {@code workflow_ref} and {@code job_workflow_ref} follow it. Default {@code octo-org/octo-repo}.
+     *
+     * @param repository the {@code repository} claim, {@code owner/name}; {@code null} removes it
+     * @return this builder
+     */
     public GitHubTokenBuilder repository(String repository) {
         this.repository = repository;
         return this;
     }
 
+    /**
+     * The {@code repository_id} claim, sent as a string as GitHub does; default {@code "100"}.
+     *
+     * @param id the repository's numeric id
+     * @return this builder
+     */
     public GitHubTokenBuilder repositoryId(long id) {
         return claim("repository_id", Long.toString(id));
     }
 
+    /**
+     * The {@code repository_owner_id} claim, sent as a string as GitHub does; default {@code "200"}.
+     *
+     * @param id the owner's numeric id
+     * @return this builder
+     */
     public GitHubTokenBuilder repositoryOwnerId(long id) {
         return claim("repository_owner_id", Long.toString(id));
     }
 
-    /** A push to {@code refs/heads/<branch>}. */
+    /**
+     * A push to {@code refs/heads/<branch>} ({@code ref_type: branch}).
+     *
+     * @param branch the branch name, without {@code refs/heads/}
+     * @return this builder
+     */
     public GitHubTokenBuilder branch(String branch) {
         this.ref = "refs/heads/" + branch;
         this.refType = "branch";
         return this;
     }
 
-    /** A run for tag {@code refs/tags/<tag>}. */
+    /**
+     * A run for tag {@code refs/tags/<tag>} ({@code ref_type: tag}).
+     *
+     * @param tag the tag name, without {@code refs/tags/}
+     * @return this builder
+     */
     public GitHubTokenBuilder tag(String tag) {
         this.ref = "refs/tags/" + tag;
         this.refType = "tag";
         return this;
     }
 
-    /** A {@code pull_request} run on the merge ref {@code refs/pull/<n>/merge}. */
+    /**
+     * A {@code pull_request} run on the merge ref {@code refs/pull/<n>/merge}, with no {@code ref_type}.
+     *
+     * @param number the pull request's number
+     * @return this builder
+     */
     public GitHubTokenBuilder pullRequest(int number) {
         this.ref = "refs/pull/" + number + "/merge";
         this.refType = null;
@@ -103,18 +137,36 @@ public final class GitHubTokenBuilder {
         return this;
     }
 
+    /**
+     * Any {@code ref} and {@code ref_type}, for refs the shortcuts above do not make.
+     *
+     * @param ref the full ref, e.g. {@code refs/heads/main}; {@code null} removes the claim
+     * @param refType {@code branch}, {@code tag}, or {@code null} to leave {@code ref_type} out
+     * @return this builder
+     */
     public GitHubTokenBuilder ref(String ref, String refType) {
         this.ref = ref;
         this.refType = refType;
         return this;
     }
 
+    /**
+     * The {@code event_name} claim; default {@code push}.
+     *
+     * @param eventName the triggering event, e.g. {@code workflow_dispatch}; {@code null} removes it
+     * @return this builder
+     */
     public GitHubTokenBuilder eventName(String eventName) {
         this.eventName = eventName;
         return this;
     }
 
-    /** The deployment environment of the job ({@code environment}); absent by default. */
+    /**
+     * The deployment environment of the job ({@code environment}); absent by default.
+     *
+     * @param environment the environment's name; {@code null} removes the claim
+     * @return this builder
+     */
     public GitHubTokenBuilder environment(String environment) {
         return claim("environment", environment);
     }
@@ -122,6 +174,9 @@ public final class GitHubTokenBuilder {
     /**
      * The caller workflow's file in the repository, default {@code .github/workflows/ci.yml}:
      * {@code workflow_ref} becomes {@code <repository>/<path>@<ref>}.
+     *
+     * @param path the workflow file's path inside the repository
+     * @return this builder
      */
     public GitHubTokenBuilder workflow(String path) {
         this.workflowPath = path;
@@ -131,35 +186,62 @@ public final class GitHubTokenBuilder {
     /**
      * The reusable workflow the job runs ({@code job_workflow_ref}), e.g.
      * {@code org/shared/.github/workflows/release.yml@refs/heads/main}; default the caller workflow itself.
+     *
+     * @param jobWorkflowRef the claim's whole value; {@code null} goes back to the caller workflow
+     * @return this builder
      */
     public GitHubTokenBuilder jobWorkflowRef(String jobWorkflowRef) {
         this.jobWorkflowRef = jobWorkflowRef;
         return this;
     }
 
-    /** A job that runs {@code path} of {@code repository} at {@code ref} as a reusable workflow. */
+    /**
+     * A job that runs {@code path} of {@code repository} at {@code ref} as a reusable workflow.
+     *
+     * @param repository the repository holding the reusable workflow, {@code owner/name}
+     * @param path the workflow file's path in that repository
+     * @param ref the ref it runs at, e.g. {@code refs/heads/main}
+     * @return this builder
+     */
     public GitHubTokenBuilder reusableWorkflow(String repository, String path, String ref) {
         return jobWorkflowRef(repository + "/" + path + "@" + ref);
     }
 
-    /** {@code ref_protected}: {@code "true"} or {@code "false"} as GitHub sends it; absent by default. */
+    /**
+     * {@code ref_protected}: {@code "true"} or {@code "false"} as GitHub sends it; absent by default.
+     *
+     * @param refProtected whether the ref is protected
+     * @return this builder
+     */
     public GitHubTokenBuilder refProtected(boolean refProtected) {
         return claim("ref_protected", Boolean.toString(refProtected));
     }
 
-    /** {@code runner_environment}; default {@code github-hosted}. */
+    /**
+     * {@code runner_environment}; default {@code github-hosted}.
+     *
+     * @param runnerEnvironment the claim's value; {@code null} removes it
+     * @return this builder
+     */
     public GitHubTokenBuilder runnerEnvironment(String runnerEnvironment) {
         return claim("runner_environment", runnerEnvironment);
     }
 
-    /** A job on a self-hosted runner ({@code runner_environment: self-hosted}). */
+    /**
+     * A job on a self-hosted runner ({@code runner_environment: self-hosted}).
+     *
+     * @return this builder
+     */
     public GitHubTokenBuilder selfHosted() {
         return runnerEnvironment("self-hosted");
     }
 
     /**
-     * A run for a tag whose name is a branch's ({@code refs/tags/<branch>}): whoever may push tags
-     * but not to the branch makes such a ref to pass for the branch.
+     * A run for a tag whose name is a branch's ({@code refs/tags/<branch>}): whoever may push tags but not to
+     * the branch makes such a ref to pass for the branch.
+     *
+     * @param branch the branch the tag pretends to be
+     * @return this builder
      */
     public GitHubTokenBuilder forgeTagNamedLikeBranch(String branch) {
         return tag(branch);
@@ -167,50 +249,96 @@ public final class GitHubTokenBuilder {
 
     /**
      * A run whose caller workflow is another repository's file with the expected path: the caller
-     * {@code workflow_ref} names {@code otherRepository}, as a workflow of a fork or another
-     * repository calling in would.
+     * {@code workflow_ref} names {@code otherRepository}, as a workflow of a fork or another repository
+     * calling in would.
+     *
+     * @param otherRepository the repository {@code workflow_ref} names instead, {@code owner/name}
+     * @param path the workflow file's path, the one a policy expects
+     * @return this builder
      */
     public GitHubTokenBuilder forgeWorkflowOfOtherRepository(String otherRepository, String path) {
         return claim("workflow_ref", otherRepository + "/" + path + "@" + ref);
     }
 
+    /**
+     * The {@code jti} claim; default a fresh random UUID per builder.
+     *
+     * @param jti the token id, e.g. one already used, to test replay; {@code null} removes it
+     * @return this builder
+     */
     public GitHubTokenBuilder jti(String jti) {
         return claim("jti", jti);
     }
 
+    /**
+     * The {@code iss} claim; default the fake issuer's own URL.
+     *
+     * @param iss the issuer the token claims; {@code null} removes it
+     * @return this builder
+     */
     public GitHubTokenBuilder issuer(String iss) {
         return claim("iss", iss);
     }
 
-    /** One audience, or several (an array). */
+    /**
+     * One audience, or several (an array); default the issuer's default audience.
+     *
+     * @param audiences the {@code aud} values; one makes a string, more make an array
+     * @return this builder
+     */
     public GitHubTokenBuilder audience(String... audiences) {
         return claim("aud", audiences.length == 1 ? audiences[0] : List.of(audiences));
     }
 
+    /**
+     * The {@code iat} claim, which {@code nbf} and {@code exp} follow; default the clock's current second.
+     *
+     * @param iat when the token claims to have been issued
+     * @return this builder
+     */
     public GitHubTokenBuilder issuedAt(Instant iat) {
         this.issuedAt = iat;
         return this;
     }
 
-    /** {@code exp} this long after {@code iat}; default five minutes. */
+    /**
+     * {@code exp} this long after {@code iat}; default five minutes.
+     *
+     * @param lifetime the time from {@code iat} to {@code exp}
+     * @return this builder
+     */
     public GitHubTokenBuilder lifetime(Duration lifetime) {
         this.lifetime = lifetime;
         return this;
     }
 
-    /** Issued fifteen minutes ago and expired ten minutes ago. */
+    /**
+     * Issued fifteen minutes ago and expired ten minutes ago.
+     *
+     * @return this builder
+     */
     public GitHubTokenBuilder expired() {
         this.issuedAt = issuedAt.minus(Duration.ofMinutes(15));
         this.lifetime = Duration.ofMinutes(5);
         return this;
     }
 
-    /** {@code nbf} ten minutes ahead. */
+    /**
+     * {@code nbf} ten minutes ahead.
+     *
+     * @return this builder
+     */
     public GitHubTokenBuilder notYetValid() {
         return claim("nbf", issuedAt.plus(Duration.ofMinutes(10)).getEpochSecond());
     }
 
-    /** Any claim, overriding the defaults; {@code null} removes it. */
+    /**
+     * Any claim, overriding the defaults; {@code null} removes it.
+     *
+     * @param name the claim's name
+     * @param value its JSON value (string, number, boolean, list or map); {@code null} removes the claim
+     * @return this builder
+     */
     public GitHubTokenBuilder claim(String name, Object value) {
         switch (name) {
             case "repository" -> this.repository = (String) value;
@@ -229,31 +357,55 @@ public final class GitHubTokenBuilder {
         return this;
     }
 
-    /** Removes a claim, e.g. {@code jti} or {@code exp}. */
+    /**
+     * Removes a claim, e.g. {@code jti} or {@code exp}.
+     *
+     * @param name the claim to leave out of the token
+     * @return this builder
+     */
     public GitHubTokenBuilder without(String name) {
         claims.put(name, null);
         return this;
     }
 
-    /** An extra JOSE header, e.g. {@code jku} or {@code crit}. */
+    /**
+     * An extra JOSE header, e.g. {@code jku} or {@code crit}.
+     *
+     * @param name the header's name
+     * @param value its JSON value
+     * @return this builder
+     */
     public GitHubTokenBuilder header(String name, Object value) {
         headers.put(name, value);
         return this;
     }
 
-    /** A {@code kid} header other than the signing key's. */
+    /**
+     * A {@code kid} header other than the signing key's.
+     *
+     * @param kid the key id to put in the header
+     * @return this builder
+     */
     public GitHubTokenBuilder kid(String kid) {
         this.kid = kid;
         return this;
     }
 
-    /** No {@code kid} header. */
+    /**
+     * No {@code kid} header.
+     *
+     * @return this builder
+     */
     public GitHubTokenBuilder withoutKid() {
         this.noKid = true;
         return this;
     }
 
-    /** The claims as they would be signed. */
+    /**
+     * The claims as they would be signed.
+     *
+     * @return a new claim set each call; changing it does not change the builder
+     */
     public JwtClaims claims() {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("sub", subject());
@@ -285,48 +437,80 @@ public final class GitHubTokenBuilder {
         return "repo:" + repository + ":ref:" + ref;
     }
 
-    /** A token signed, as GitHub would, by the issuer's current key. */
+    /**
+     * A token signed, as GitHub would, by the issuer's current key.
+     *
+     * @return the compact JWS
+     */
     public String mint() {
         RsaJsonWebKey key = issuer.currentKey();
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, key.getPrivateKey(), noKid ? null : kid != null ? kid : key.getKeyId());
     }
 
-    /** {@code alg: none}, no signature. */
+    /**
+     * {@code alg: none}, no signature.
+     *
+     * @return the compact JWS, with an empty signature part
+     */
     public String forgeAlgNone() {
         return sign(AlgorithmIdentifiers.NONE, null, issuer.currentKey().getKeyId());
     }
 
-    /** HS256 keyed with the issuer's public key: the classic algorithm-confusion attack. */
+    /**
+     * HS256 keyed with the issuer's public key: the classic algorithm-confusion attack.
+     *
+     * @return the compact JWS
+     */
     public String forgeHmacWithPublicKey() {
         return sign(AlgorithmIdentifiers.HMAC_SHA256, new HmacKey(issuer.currentKey().getPublicKey().getEncoded()),
                 issuer.currentKey().getKeyId());
     }
 
-    /** Signed by an attacker's RSA key, with the {@code kid} of the issuer's real key. */
+    /**
+     * Signed by an attacker's RSA key, with the {@code kid} of the issuer's real key.
+     *
+     * @return the compact JWS
+     */
     public String forgeUnknownKeyWithKnownKid() {
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), issuer.currentKey().getKeyId());
     }
 
-    /** Signed by an attacker's key, which a {@code jwk} header embeds. */
+    /**
+     * Signed by an attacker's key, which a {@code jwk} header embeds.
+     *
+     * @return the compact JWS
+     */
     public String forgeEmbeddedJwk() {
         headers.put("jwk", ATTACKER_KEY.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), ATTACKER_KEY.getKeyId());
     }
 
-    /** Signed by an attacker's key, with a {@code jku} header pointing at {@code url}. */
+    /**
+     * Signed by an attacker's key, with a {@code jku} header pointing at {@code url}.
+     *
+     * @param url where the header says the signing key can be fetched
+     * @return the compact JWS
+     */
     public String forgeJku(String url) {
         headers.put("jku", url);
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), ATTACKER_KEY.getKeyId());
     }
 
-    /** Signed by the issuer's real key but with another asymmetric algorithm's name (e.g. PS256). */
+    /**
+     * Signed by the issuer's real key but with another asymmetric algorithm's name (e.g. PS256).
+     *
+     * @param alg the JWS algorithm name to sign with and put in the header
+     * @return the compact JWS
+     */
     public String forgeAlgorithm(String alg) {
         return sign(alg, issuer.currentKey().getPrivateKey(), issuer.currentKey().getKeyId());
     }
 
     /**
-     * Signed by the issuer's real key, then the signature re-encoded with base64 padding
-     * ({@code =}): the same bytes, a second spelling of the token.
+     * Signed by the issuer's real key, then the signature re-encoded with base64 padding ({@code =}): the
+     * same bytes, a second spelling of the token.
+     *
+     * @return the compact JWS with a padded signature part
      */
     public String forgePaddedSignature() {
         String token = mint();
@@ -338,6 +522,9 @@ public final class GitHubTokenBuilder {
     /**
      * Signed by the issuer's real key over claims that are not valid UTF-8: byte 0xFF inside the
      * {@code workflow} string, which a lenient decoder reads as U+FFFD.
+     *
+     * @return the compact JWS
+     * @throws IllegalStateException if a {@code workflow} claim other than the default {@code "CI"} was set
      */
     public String forgeInvalidUtf8Claims() {
         byte[] json = claims().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -376,7 +563,11 @@ public final class GitHubTokenBuilder {
         return -1;
     }
 
-    /** A fresh key pair from outside the issuer, for tests that need one. */
+    /**
+     * A fresh key pair from outside the issuer, for tests that need one.
+     *
+     * @return the attacker's RSA key pair, the same one for the whole JVM
+     */
     public static KeyPair attackerKeyPair() {
         return new KeyPair(ATTACKER_KEY.getPublicKey(), ATTACKER_KEY.getPrivateKey());
     }
