@@ -108,35 +108,65 @@ public final class GitLabTokenBuilder {
     /**
      * The project running the job, {@code group[/subgroup...]/project}; {@code namespace_path} is
      * everything before the last {@code /}.
+     *
+     * @param projectPath the {@code project_path}, e.g. {@code acme/platform/deployer}
+     * @return this builder
      */
     public GitLabTokenBuilder projectPath(String projectPath) {
         this.projectPath = projectPath;
         return this;
     }
 
-    /** The {@code project_id} (sent as a string). */
+    /**
+     * The {@code project_id} (sent as a string).
+     *
+     * @param id the project's numeric id
+     * @return this builder
+     */
     public GitLabTokenBuilder projectId(long id) {
         this.projectId = Long.toString(id);
         return this;
     }
 
-    /** The {@code namespace_id} (sent as a string). */
+    /**
+     * The {@code namespace_id} (sent as a string).
+     *
+     * @param id the namespace's numeric id
+     * @return this builder
+     */
     public GitLabTokenBuilder namespaceId(long id) {
         this.namespaceId = Long.toString(id);
         return this;
     }
 
-    /** A pipeline for branch {@code <branch>}: {@code ref_type} branch, {@code ref_path} {@code refs/heads/<branch>}. */
+    /**
+     * A pipeline for branch {@code <branch>}: {@code ref_type} branch, {@code ref_path} {@code refs/heads/<branch>}.
+     *
+     * @param branch the branch name, without {@code refs/heads/}
+     * @return this builder
+     */
     public GitLabTokenBuilder branch(String branch) {
         return ref(branch, "branch", "refs/heads/" + branch);
     }
 
-    /** A pipeline for tag {@code <tag>}: {@code ref_type} tag, {@code ref_path} {@code refs/tags/<tag>}. */
+    /**
+     * A pipeline for tag {@code <tag>}: {@code ref_type} tag, {@code ref_path} {@code refs/tags/<tag>}.
+     *
+     * @param tag the tag name, without {@code refs/tags/}
+     * @return this builder
+     */
     public GitLabTokenBuilder tag(String tag) {
         return ref(tag, "tag", "refs/tags/" + tag);
     }
 
-    /** {@code ref} (GitLab's short name), {@code ref_type} and {@code ref_path} as given, for odd cases. */
+    /**
+     * {@code ref} (GitLab's short name), {@code ref_type} and {@code ref_path} as given, for odd cases.
+     *
+     * @param ref the {@code ref} claim, GitLab's short name
+     * @param refType the {@code ref_type} claim, {@code branch} or {@code tag} for real tokens
+     * @param refPath the {@code ref_path} claim, the full ref
+     * @return this builder
+     */
     public GitLabTokenBuilder ref(String ref, String refType, String refPath) {
         this.ref = ref;
         this.refType = refType;
@@ -144,13 +174,23 @@ public final class GitLabTokenBuilder {
         return this;
     }
 
-    /** {@code ref_protected}, sent as the string {@code "true"} or {@code "false"}; default true. */
+    /**
+     * {@code ref_protected}, sent as the string {@code "true"} or {@code "false"}; default true.
+     *
+     * @param isProtected whether the ref is protected
+     * @return this builder
+     */
     public GitLabTokenBuilder refProtected(boolean isProtected) {
         this.refProtected = Boolean.toString(isProtected);
         return this;
     }
 
-    /** {@code pipeline_source}: {@code push}, {@code web}, {@code schedule}, {@code merge_request_event}, ... */
+    /**
+     * {@code pipeline_source}: {@code push}, {@code web}, {@code schedule}, {@code merge_request_event}, ...
+     *
+     * @param pipelineSource what started the pipeline
+     * @return this builder
+     */
     public GitLabTokenBuilder pipelineSource(String pipelineSource) {
         this.pipelineSource = pipelineSource;
         return this;
@@ -160,6 +200,9 @@ public final class GitLabTokenBuilder {
      * A merge-request pipeline from a branch of the same project: {@code pipeline_source}
      * {@code merge_request_event}; {@code ref} and {@code ref_path} name the source branch (GitLab
      * sends the source branch, not {@code refs/merge-requests/<iid>/head}); an unprotected ref.
+     *
+     * @param sourceBranch the merge request's source branch
+     * @return this builder
      */
     public GitLabTokenBuilder mergeRequest(String sourceBranch) {
         branch(sourceBranch);
@@ -177,6 +220,12 @@ public final class GitLabTokenBuilder {
      * are the fork's source branch, unprotected; {@code pipeline_source} is
      * {@code merge_request_event}. GitLab sends no claim saying "fork": a verifier sees it only
      * as {@code project_id != job_project_id}.
+     *
+     * @param forkProjectPath the fork's project path, which {@code project_path} and {@code sub} name
+     * @param forkProjectId the fork's project id, sent as {@code project_id}
+     * @param forkNamespaceId the fork's namespace id, sent as {@code namespace_id}
+     * @param sourceBranch the fork's branch the merge request comes from
+     * @return this builder
      */
     public GitLabTokenBuilder forkMergeRequest(String forkProjectPath, long forkProjectId, long forkNamespaceId,
             String sourceBranch) {
@@ -186,7 +235,11 @@ public final class GitLabTokenBuilder {
         return mergeRequest(sourceBranch);
     }
 
-    /** Leaves out the {@code job_project_*} and {@code job_namespace_*} claims, as GitLab before 18.4 does. */
+    /**
+     * Leaves out the {@code job_project_*} and {@code job_namespace_*} claims, as GitLab before 18.4 does.
+     *
+     * @return this builder
+     */
     public GitLabTokenBuilder withoutJobProjectClaims() {
         this.jobProjectClaims = false;
         return this;
@@ -196,12 +249,22 @@ public final class GitLabTokenBuilder {
      * A job with {@code environment: <name>}: adds {@code environment},
      * {@code environment_protected} {@code "false"}, {@code deployment_tier} as GitLab guesses it
      * from the name, and {@code environment_action} {@code start}.
+     *
+     * @param name the environment's name
+     * @return this builder
      */
     public GitLabTokenBuilder environment(String name) {
         return environment(name, guessTier(name), false);
     }
 
-    /** As {@link #environment(String)} with the tier and the protection given. */
+    /**
+     * As {@link #environment(String)} with the tier and the protection given.
+     *
+     * @param name the environment's name
+     * @param deploymentTier the {@code deployment_tier}, e.g. {@code production}
+     * @param isProtected whether the environment is protected ({@code environment_protected})
+     * @return this builder
+     */
     public GitLabTokenBuilder environment(String name, String deploymentTier, boolean isProtected) {
         claims.put("environment", name);
         claims.put("environment_protected", Boolean.toString(isProtected));
@@ -210,12 +273,22 @@ public final class GitLabTokenBuilder {
         return this;
     }
 
-    /** {@code runner_environment}: {@code gitlab-hosted} (default) or {@code self-hosted}. */
+    /**
+     * {@code runner_environment}: {@code gitlab-hosted} (default) or {@code self-hosted}.
+     *
+     * @param runnerEnvironment the claim's value
+     * @return this builder
+     */
     public GitLabTokenBuilder runnerEnvironment(String runnerEnvironment) {
         return claim("runner_environment", runnerEnvironment);
     }
 
-    /** {@code user_access_level}: {@code guest}, {@code reporter}, {@code developer}, {@code maintainer}, {@code owner}. */
+    /**
+     * {@code user_access_level}: {@code guest}, {@code reporter}, {@code developer}, {@code maintainer}, {@code owner}.
+     *
+     * @param level the triggering user's access level in the project
+     * @return this builder
+     */
     public GitLabTokenBuilder userAccessLevel(String level) {
         return claim("user_access_level", level);
     }
@@ -224,6 +297,9 @@ public final class GitLabTokenBuilder {
      * The path of the pipeline definition in the project running the job, default
      * {@code .gitlab-ci.yml}: {@code ci_config_ref_uri} is
      * {@code <host>/<project path>//<path>@<ref_path>}.
+     *
+     * @param path the pipeline definition's path inside the project
+     * @return this builder
      */
     public GitLabTokenBuilder ciConfigPath(String path) {
         this.ciConfigPath = path;
@@ -234,47 +310,82 @@ public final class GitLabTokenBuilder {
     /**
      * A pipeline defined outside the project (another project's file, a remote URL): GitLab sends
      * {@code ci_config_ref_uri} and {@code ci_config_sha} as JSON {@code null}.
+     *
+     * @return this builder
      */
     public GitLabTokenBuilder ciConfigOutsideProject() {
         this.ciConfigOutsideProject = true;
         return this;
     }
 
-    /** The {@code jti}. */
+    /**
+     * The {@code jti}.
+     *
+     * @param jti the token id, e.g. one already used, to test replay; {@code null} removes it
+     * @return this builder
+     */
     public GitLabTokenBuilder jti(String jti) {
         return claim("jti", jti);
     }
 
-    /** The {@code iss}, e.g. another instance's URL. */
+    /**
+     * The {@code iss}, e.g. another instance's URL.
+     *
+     * @param iss the issuer the token claims; {@code null} removes it
+     * @return this builder
+     */
     public GitLabTokenBuilder issuer(String iss) {
         return claim("iss", iss);
     }
 
-    /** One audience, or several (an array). */
+    /**
+     * One audience, or several (an array).
+     *
+     * @param audiences the {@code aud} values; one makes a string, more make an array
+     * @return this builder
+     */
     public GitLabTokenBuilder audience(String... audiences) {
         return claim("aud", audiences.length == 1 ? audiences[0] : List.of(audiences));
     }
 
-    /** {@code iat}; {@code nbf} is five seconds before it, as GitLab sets it. */
+    /**
+     * {@code iat}; {@code nbf} is five seconds before it, as GitLab sets it.
+     *
+     * @param iat when the token claims to have been issued
+     * @return this builder
+     */
     public GitLabTokenBuilder issuedAt(Instant iat) {
         this.issuedAt = iat;
         return this;
     }
 
-    /** {@code exp} this long after {@code iat}; default one hour (GitLab: the job's timeout). */
+    /**
+     * {@code exp} this long after {@code iat}; default one hour (GitLab: the job's timeout).
+     *
+     * @param lifetime the time from {@code iat} to {@code exp}
+     * @return this builder
+     */
     public GitLabTokenBuilder lifetime(Duration lifetime) {
         this.lifetime = lifetime;
         return this;
     }
 
-    /** Issued two hours ago and expired one hour ago. */
+    /**
+     * Issued two hours ago and expired one hour ago.
+     *
+     * @return this builder
+     */
     public GitLabTokenBuilder expired() {
         this.issuedAt = issuedAt.minus(Duration.ofHours(2));
         this.lifetime = Duration.ofHours(1);
         return this;
     }
 
-    /** {@code nbf} ten minutes ahead. */
+    /**
+     * {@code nbf} ten minutes ahead.
+     *
+     * @return this builder
+     */
     public GitLabTokenBuilder notYetValid() {
         return claim("nbf", issuedAt.plus(Duration.ofMinutes(10)).getEpochSecond());
     }
@@ -282,6 +393,10 @@ public final class GitLabTokenBuilder {
     /**
      * Any claim, overriding the defaults and the derived claims ({@code sub},
      * {@code namespace_path}, {@code ci_config_ref_uri}, ...); {@code null} removes it.
+     *
+     * @param name the claim's name
+     * @param value its JSON value (string, number, boolean, list or map); {@code null} removes the claim
+     * @return this builder
      */
     public GitLabTokenBuilder claim(String name, Object value) {
         explicitNulls.remove(name);
@@ -289,37 +404,67 @@ public final class GitLabTokenBuilder {
         return this;
     }
 
-    /** Removes a claim, e.g. {@code jti} or {@code project_id}. */
+    /**
+     * Removes a claim, e.g. {@code jti} or {@code project_id}.
+     *
+     * @param name the claim to leave out of the token
+     * @return this builder
+     */
     public GitLabTokenBuilder without(String name) {
         return claim(name, null);
     }
 
-    /** A claim present with the JSON value {@code null}. */
+    /**
+     * A claim present with the JSON value {@code null}.
+     *
+     * @param name the claim to send as JSON {@code null}
+     * @return this builder
+     */
     public GitLabTokenBuilder nullClaim(String name) {
         claims.remove(name);
         explicitNulls.add(name);
         return this;
     }
 
-    /** An extra JOSE header, e.g. {@code jku} or {@code crit}. */
+    /**
+     * An extra JOSE header, e.g. {@code jku} or {@code crit}.
+     *
+     * @param name the header's name
+     * @param value its JSON value
+     * @return this builder
+     */
     public GitLabTokenBuilder header(String name, Object value) {
         headers.put(name, value);
         return this;
     }
 
-    /** A {@code kid} header other than the signing key's. */
+    /**
+     * A {@code kid} header other than the signing key's.
+     *
+     * @param kid the key id to put in the header
+     * @return this builder
+     */
     public GitLabTokenBuilder kid(String kid) {
         this.kid = kid;
         return this;
     }
 
-    /** No {@code kid} header. */
+    /**
+     * No {@code kid} header.
+     *
+     * @return this builder
+     */
     public GitLabTokenBuilder withoutKid() {
         this.noKid = true;
         return this;
     }
 
-    /** The claims as they would be signed. */
+    /**
+     * The claims as they would be signed.
+     *
+     * @return a new claim set each call, parsed from {@link #payload()}; changing it does not change the
+     *     builder
+     */
     public JwtClaims claims() {
         try {
             return JwtClaims.parse(payload());
@@ -328,7 +473,11 @@ public final class GitLabTokenBuilder {
         }
     }
 
-    /** The claims as the JSON text that is signed (JSON {@code null}s included). */
+    /**
+     * The claims as the JSON text that is signed (JSON {@code null}s included).
+     *
+     * @return the JSON object text, exactly the bytes {@link #mint()} signs
+     */
     public String payload() {
         String claimProjectPath = sourceProjectPath != null ? sourceProjectPath : projectPath;
         Map<String, Object> all = new LinkedHashMap<>();
@@ -385,25 +534,41 @@ public final class GitLabTokenBuilder {
         return JsonUtil.toJson(all);
     }
 
-    /** A token signed, as GitLab would, by the issuer's current CI key. */
+    /**
+     * A token signed, as GitLab would, by the issuer's current CI key.
+     *
+     * @return the compact JWS
+     */
     public String mint() {
         RsaJsonWebKey key = issuer.currentKey();
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, key.getPrivateKey(),
                 noKid ? null : kid != null ? kid : key.getKeyId());
     }
 
-    /** {@code alg: none}, no signature. */
+    /**
+     * {@code alg: none}, no signature.
+     *
+     * @return the compact JWS, with an empty signature part
+     */
     public String forgeAlgNone() {
         return sign(AlgorithmIdentifiers.NONE, null, issuer.currentKey().getKeyId());
     }
 
-    /** HS256 keyed with the issuer's public key: the classic algorithm-confusion attack. */
+    /**
+     * HS256 keyed with the issuer's public key: the classic algorithm-confusion attack.
+     *
+     * @return the compact JWS
+     */
     public String forgeHmacWithPublicKey() {
         return sign(AlgorithmIdentifiers.HMAC_SHA256, new HmacKey(issuer.currentKey().getPublicKey().getEncoded()),
                 issuer.currentKey().getKeyId());
     }
 
-    /** Signed by an attacker's RSA key, with the {@code kid} of the issuer's real key. */
+    /**
+     * Signed by an attacker's RSA key, with the {@code kid} of the issuer's real key.
+     *
+     * @return the compact JWS
+     */
     public String forgeUnknownKeyWithKnownKid() {
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), issuer.currentKey().getKeyId());
     }
@@ -412,30 +577,50 @@ public final class GitLabTokenBuilder {
      * Signed by the instance's OpenID Connect key, which the key set publishes but GitLab never
      * uses for CI ID tokens; the token names that key's {@code kid}, so it verifies. A verifier
      * cannot tell the two published keys apart; this variant exists to show that.
+     *
+     * @return the compact JWS
      */
     public String signedByInstanceOidcKey() {
         RsaJsonWebKey key = issuer.instanceOidcKey();
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, key.getPrivateKey(), key.getKeyId());
     }
 
-    /** Signed by an attacker's key, which a {@code jwk} header embeds. */
+    /**
+     * Signed by an attacker's key, which a {@code jwk} header embeds.
+     *
+     * @return the compact JWS
+     */
     public String forgeEmbeddedJwk() {
         headers.put("jwk", ATTACKER_KEY.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), ATTACKER_KEY.getKeyId());
     }
 
-    /** Signed by an attacker's key, with a {@code jku} header pointing at {@code url}. */
+    /**
+     * Signed by an attacker's key, with a {@code jku} header pointing at {@code url}.
+     *
+     * @param url where the header says the signing key can be fetched
+     * @return the compact JWS
+     */
     public String forgeJku(String url) {
         headers.put("jku", url);
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), ATTACKER_KEY.getKeyId());
     }
 
-    /** Signed by the issuer's real key but with another asymmetric algorithm's name (e.g. PS256). */
+    /**
+     * Signed by the issuer's real key but with another asymmetric algorithm's name (e.g. PS256).
+     *
+     * @param alg the JWS algorithm name to sign with and put in the header
+     * @return the compact JWS
+     */
     public String forgeAlgorithm(String alg) {
         return sign(alg, issuer.currentKey().getPrivateKey(), issuer.currentKey().getKeyId());
     }
 
-    /** The attacker's key pair the forged variants sign with, for tests that need one. */
+    /**
+     * The attacker's key pair the forged variants sign with, for tests that need one.
+     *
+     * @return the attacker's RSA key pair, the same one for the whole JVM
+     */
     public static KeyPair attackerKeyPair() {
         return new KeyPair(ATTACKER_KEY.getPublicKey(), ATTACKER_KEY.getPrivateKey());
     }
