@@ -11,6 +11,13 @@ public final class FakeGitHub {
     private FakeGitHub() {
     }
 
+    /**
+     * Starts the issuer and blocks until the process is stopped.
+     *
+     * @param args optional port (default 9999), then optional audience (default
+     *     {@code http://localhost:8080})
+     * @throws InterruptedException if the main thread is interrupted while it waits
+     */
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9999;
         String audience = args.length > 1 ? args[1] : "http://localhost:8080";

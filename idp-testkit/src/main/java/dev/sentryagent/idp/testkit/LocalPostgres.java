@@ -38,7 +38,15 @@ public final class LocalPostgres implements AutoCloseable {
         this.asPostgresUser = asPostgresUser;
     }
 
-    /** Creates and starts a new cluster; {@link #close()} stops it and deletes its files. */
+    /**
+     * Creates and starts a new cluster; {@link #close()} stops it and deletes its files.
+     *
+     * @return the running server, with an empty database {@code idp}
+     * @throws UncheckedIOException if the cluster cannot be created under {@code /tmp} or a PostgreSQL binary
+     *     cannot be run
+     * @throws IllegalStateException if no PostgreSQL binaries are found or {@code initdb}, the server or
+     *     {@code createdb} fails
+     */
     public static LocalPostgres start() {
         Path bin = findBin();
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -60,7 +68,11 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    /** One server for the whole JVM, started on first use and stopped at exit. */
+    /**
+     * One server for the whole JVM, started on first use and stopped at exit.
+     *
+     * @return the same running server on every call
+     */
     public static LocalPostgres shared() {
         if (shared == null) {
             synchronized (LocalPostgres.class) {
@@ -74,24 +86,51 @@ public final class LocalPostgres implements AutoCloseable {
         return shared;
     }
 
-    /** The JDBC URL of database {@code idp}. */
+    /**
+     * The JDBC URL of database {@code idp}.
+     *
+     * @return {@code jdbc:postgresql://127.0.0.1:<port>/idp}
+     */
     public String jdbcUrl() {
         return jdbcUrl("idp");
     }
 
+    /**
+     * The JDBC URL of a database on this server, with no user or password in it (see {@link #user()}).
+     *
+     * @param database the database's name; this method does not create it (see
+     *     {@link #createDatabase(String)})
+     * @return {@code jdbc:postgresql://127.0.0.1:<port>/<database>}
+     */
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
+    /**
+     * The user to connect as, {@code postgres}; trust authentication takes no password.
+     *
+     * @return {@code postgres}
+     */
     public String user() {
         return "postgres";
     }
 
+    /**
+     * The loopback port the server listens on, the same after {@link #restart()}.
+     *
+     * @return the TCP port on {@code 127.0.0.1}
+     */
     public int port() {
         return port;
     }
 
-    /** Creates another empty database and returns its JDBC URL. */
+    /**
+     * Creates another empty database and returns its JDBC URL.
+     *
+     * @param name the new database's name, not yet taken on this server
+     * @return its JDBC URL, as {@link #jdbcUrl(String)}
+     * @throws IllegalStateException if {@code createdb} fails, e.g. because the name is taken
+     */
     public String createDatabase(String name) {
         run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U",
                 "postgres", name));
