@@ -58,6 +58,15 @@ public record TrustPolicy(
     public static final Duration MAX_TOKEN_TTL = Duration.ofHours(1);
     private static final int MAX_AUDIENCES = 10;
 
+    /**
+     * Validates every field; null {@code conditions} become {@link TrustConditions#NONE} and
+     * {@code audiences} are copied.
+     *
+     * @throws InvalidRequestException naming the field and the rule it breaks, e.g. a {@code tokenTtl}
+     *     outside {@link #MIN_TOKEN_TTL} to {@link #MAX_TOKEN_TTL}, or both {@code branch} and
+     *     {@code conditions.refs}
+     * @throws NullPointerException if {@code id} or {@code createdAt} is null
+     */
     public TrustPolicy {
         Objects.requireNonNull(id, "id");
         Names.provider(provider);
@@ -80,48 +89,109 @@ public record TrustPolicy(
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
-    /** A version 1 policy: no conditions, audiences or lifetime of its own. */
+    /**
+     * A version 1 policy: no conditions, audiences or lifetime of its own.
+     *
+     * @param id the policy's id
+     * @param provider the provider name, e.g. {@code github}
+     * @param repository {@code owner/name}
+     * @param branch a git branch name without {@code refs/heads/}, or null for any branch
+     * @param agentId the agent this policy admits tokens for, or null for bootstrap
+     * @param repositoryId the pinned repository id, or null until pinned
+     * @param repositoryOwnerId the pinned owner id, or null until pinned
+     * @param createdAt when it was created (whole seconds)
+     * @throws InvalidRequestException naming the field and the rule it breaks
+     */
     public TrustPolicy(UUID id, String provider, String repository, String branch, UUID agentId,
                        Long repositoryId, Long repositoryOwnerId, Instant createdAt) {
         this(id, provider, repository, branch, agentId, repositoryId, repositoryOwnerId, null, null, null, createdAt);
     }
 
-    /** A new policy with a fresh id, created now. Validates every field. */
+    /**
+     * A new policy with a fresh id, created now. Validates every field.
+     *
+     * @param provider the provider name, e.g. {@code github}
+     * @param repository {@code owner/name}
+     * @param branch a git branch name without {@code refs/heads/}, or null for any branch
+     * @param agentId the agent the policy admits tokens for, or null for bootstrap
+     * @param repositoryId the repository id to pin, or null to pin it later
+     * @param repositoryOwnerId the owner id to pin, or null to pin it later
+     * @return the new policy, not yet stored
+     * @throws InvalidRequestException naming the field and the rule it breaks
+     */
     public static TrustPolicy create(String provider, String repository, String branch, UUID agentId,
                                      Long repositoryId, Long repositoryOwnerId) {
         return new TrustPolicy(UUID.randomUUID(), provider, repository, branch, agentId,
                 repositoryId, repositoryOwnerId, Instant.now().truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** A new policy with a fresh id and no pinned ids. */
+    /**
+     * A new policy with a fresh id and no pinned ids, created now. Validates every field.
+     *
+     * @param provider the provider name, e.g. {@code github}
+     * @param repository {@code owner/name}
+     * @param branch a git branch name without {@code refs/heads/}, or null for any branch
+     * @param agentId the agent the policy admits tokens for, or null for bootstrap
+     * @return the new policy, not yet stored
+     * @throws InvalidRequestException naming the field and the rule it breaks
+     */
     public static TrustPolicy create(String provider, String repository, String branch, UUID agentId) {
         return create(provider, repository, branch, agentId, null, null);
     }
 
-    /** A builder of a new policy with a fresh id, created now. */
+    /**
+     * A builder of a new policy with a fresh id, created now.
+     *
+     * @param provider the provider name, e.g. {@code github}; checked by {@link Builder#build()}
+     * @param repository {@code owner/name}; checked by {@link Builder#build()}
+     * @return a builder with every optional field unset
+     */
     public static Builder builder(String provider, String repository) {
         return new Builder(provider, repository);
     }
 
+    /**
+     * The branch, when the policy names one.
+     *
+     * @return the branch without {@code refs/heads/}, or empty when the policy admits any branch or its
+     *     {@code conditions.refs}
+     */
     public Optional<String> branchName() {
         return Optional.ofNullable(branch);
     }
 
+    /**
+     * The agent, when the policy names one.
+     *
+     * @return the agent's id, or empty for a bootstrap policy
+     */
     public Optional<UUID> agent() {
         return Optional.ofNullable(agentId);
     }
 
-    /** True when the policy admits bootstrap exchanges (it names no agent). */
+    /**
+     * True when the policy admits bootstrap exchanges (it names no agent).
+     *
+     * @return true when the policy admits bootstrap exchanges (it names no agent)
+     */
     public boolean isBootstrap() {
         return agentId == null;
     }
 
-    /** The repository as it compares: names are case-insensitive. */
+    /**
+     * The repository as it compares: names are case-insensitive.
+     *
+     * @return the repository in lower case (root locale)
+     */
     public String repositoryKey() {
         return repository.toLowerCase(Locale.ROOT);
     }
 
-    /** The pinned ids, when both are set. */
+    /**
+     * The pinned ids, when both are set.
+     *
+     * @return both ids, or empty when either is not pinned yet
+     */
     public Optional<RepositoryIds> pinnedIds() {
         return repositoryId == null || repositoryOwnerId == null ? Optional.empty()
                 : Optional.of(new RepositoryIds(repositoryId, repositoryOwnerId));
@@ -130,6 +200,8 @@ public record TrustPolicy(
     /**
      * The refs this policy admits, as patterns: its branch, its {@code conditions.refs}, or any
      * branch ({@code refs/heads/**}).
+     *
+     * @return one or more patterns, never empty
      */
     public List<String> refPatterns() {
         if (branch != null) {
@@ -138,7 +210,13 @@ public record TrustPolicy(
         return conditions.refs() != null ? conditions.refs() : List.of("refs/heads/**");
     }
 
-    /** True when this policy admits {@code ref} (see {@link #refPatterns()}). */
+    /**
+     * True when this policy admits {@code ref} (see {@link #refPatterns()}).
+     *
+     * @param ref a full git ref, e.g. {@code refs/heads/main}
+     * @return true when the ref is the branch, matches a {@code conditions.refs} pattern, or (with neither)
+     *     is any branch
+     */
     public boolean admitsRef(String ref) {
         if (branch != null) {
             return ref.equals("refs/heads/" + branch);
@@ -152,6 +230,8 @@ public record TrustPolicy(
     /**
      * What makes two policies identical: provider, repository (any case), branch, agent and
      * {@link #shapeKey()}. Every store enforces it: one home for the rule.
+     *
+     * @return a string equal for identical policies and different otherwise
      */
     public String identityKey() {
         return provider + ' ' + repositoryKey() + ' ' + (branch == null ? "" : branch) + ' '
@@ -162,6 +242,8 @@ public record TrustPolicy(
      * The part of {@link #identityKey()} that version 2 added: a digest of the conditions,
      * audiences and lifetime, empty when the policy has none (so every version 1 policy has the
      * empty key). Stores keep it in a column of fixed size.
+     *
+     * @return 64 lower-case hex digits (SHA-256), or the empty string
      */
     public String shapeKey() {
         if (conditions.isEmpty() && audiences == null && tokenTtl == null) {
@@ -178,7 +260,14 @@ public record TrustPolicy(
         }
     }
 
-    /** This policy with the given ids pinned where it had none. */
+    /**
+     * This policy with the given ids pinned where it had none.
+     *
+     * @param repositoryId the repository id to pin, if none is pinned
+     * @param repositoryOwnerId the owner id to pin, if none is pinned
+     * @return a copy; ids already pinned are kept, never replaced
+     * @throws InvalidRequestException if an id to pin is not positive
+     */
     public TrustPolicy pinned(long repositoryId, long repositoryOwnerId) {
         return new TrustPolicy(id, provider, repository, branch, agentId,
                 this.repositoryId == null ? repositoryId : this.repositoryId,
@@ -232,44 +321,80 @@ public record TrustPolicy(
             this.repository = repository;
         }
 
-        /** One exact branch, without {@code refs/heads/}. */
+        /**
+         * One exact branch, without {@code refs/heads/}.
+         *
+         * @param branch the branch name, or null for any branch
+         * @return this builder
+         */
         public Builder branch(String branch) {
             this.branch = branch;
             return this;
         }
 
-        /** The agent tokens are issued for; unset for a bootstrap policy. */
+        /**
+         * The agent tokens are issued for; unset for a bootstrap policy.
+         *
+         * @param agentId the agent's id, or null for a bootstrap policy
+         * @return this builder
+         */
         public Builder agentId(UUID agentId) {
             this.agentId = agentId;
             return this;
         }
 
-        /** The repository's ids, when known at creation. */
+        /**
+         * The repository's ids, when known at creation.
+         *
+         * @param repositoryId the repository's numeric id, or null
+         * @param repositoryOwnerId its owner's numeric id, or null
+         * @return this builder
+         */
         public Builder repositoryIds(Long repositoryId, Long repositoryOwnerId) {
             this.repositoryId = repositoryId;
             this.repositoryOwnerId = repositoryOwnerId;
             return this;
         }
 
-        /** Further conditions; unset or {@link TrustConditions#NONE} for none. */
+        /**
+         * Further conditions; unset or {@link TrustConditions#NONE} for none.
+         *
+         * @param conditions the conditions, or null for none
+         * @return this builder
+         */
         public Builder conditions(TrustConditions conditions) {
             this.conditions = conditions;
             return this;
         }
 
-        /** 1 to 10 absolute https URIs (plain http on loopback) issued tokens may carry as {@code aud}. */
+        /**
+         * 1 to 10 absolute https URIs (plain http on loopback) issued tokens may carry as {@code aud}.
+         *
+         * @param audiences the audiences, or null for none of its own
+         * @return this builder
+         */
         public Builder audiences(List<String> audiences) {
             this.audiences = audiences;
             return this;
         }
 
-        /** The lifetime of tokens issued under the policy: 1 minute to 1 hour, whole seconds. */
+        /**
+         * The lifetime of tokens issued under the policy: 1 minute to 1 hour, whole seconds.
+         *
+         * @param tokenTtl the lifetime, or null for the server's
+         * @return this builder
+         */
         public Builder tokenTtl(Duration tokenTtl) {
             this.tokenTtl = tokenTtl;
             return this;
         }
 
-        /** @throws InvalidRequestException naming the field and the rule it breaks */
+        /**
+         * The policy, with a fresh id, created now.
+         *
+         * @return the validated policy, not yet stored
+         * @throws InvalidRequestException naming the field and the rule it breaks
+         */
         public TrustPolicy build() {
             return new TrustPolicy(UUID.randomUUID(), provider, repository, branch, agentId, repositoryId,
                     repositoryOwnerId, conditions, audiences, tokenTtl, Instant.now().truncatedTo(ChronoUnit.SECONDS));
