@@ -80,58 +80,67 @@ public final class TrustConditions {
         this.runnerEnvironment = b.runnerEnvironment;
     }
 
-    /** A builder with every condition unset. */
+    /** {@return a builder with every condition unset} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Ref patterns ({@code refs/heads/...} or {@code refs/tags/...}), or null when unset. */
+    /** {@return the ref patterns ({@code refs/heads/...} or {@code refs/tags/...}), or null when unset} */
     public List<String> refs() {
         return refs;
     }
 
-    /** Environments, compared case-insensitively, or null when unset. */
+    /** {@return the environments, compared case-insensitively, or null when unset} */
     public List<String> environments() {
         return environments;
     }
 
-    /** Caller workflow file paths, compared exactly, or null when unset. */
+    /** {@return the caller workflow file paths, compared exactly, or null when unset} */
     public List<String> workflows() {
         return workflows;
     }
 
-    /** Reusable workflows {@code owner/repo/path@ref-pattern}, or null when unset. */
+    /** {@return the reusable workflows {@code owner/repo/path@ref-pattern}, or null when unset} */
     public List<String> jobWorkflows() {
         return jobWorkflows;
     }
 
-    /** Events that may trigger the run, or null when unset. */
+    /** {@return the events that may trigger the run, or null when unset} */
     public List<String> events() {
         return events;
     }
 
-    /** {@code true} when the ref must be protected, or null when unset. */
+    /** {@return {@code true} when the ref must be protected, or null when unset} */
     public Boolean refProtected() {
         return refProtected;
     }
 
-    /** The runner environment required, or null when unset. */
+    /** {@return the runner environment required, or null when unset} */
     public String runnerEnvironment() {
         return runnerEnvironment;
     }
 
-    /** True when no condition is set. */
+    /** {@return true when no condition is set} */
     public boolean isEmpty() {
         return refs == null && environments == null && workflows == null && jobWorkflows == null
                 && events == null && refProtected == null && runnerEnvironment == null;
     }
 
-    /** True when {@code ref} matches one of {@link #refs()}; false when none is set. */
+    /**
+     * {@return true when {@code ref} matches one of {@link #refs()}; false when none is set}
+     *
+     * @param ref a full git ref, e.g. {@code refs/tags/v1.2.0}
+     */
     public boolean refMatches(String ref) {
         return refGlobs.stream().anyMatch(g -> g.matches(ref));
     }
 
-    /** True when {@code jobWorkflowRef} matches one of {@link #jobWorkflows()}. */
+    /**
+     * {@return true when {@code jobWorkflowRef} matches one of {@link #jobWorkflows()}; false when it is null
+     * or none is set}
+     *
+     * @param jobWorkflowRef the token's {@code job_workflow_ref}, {@code owner/repo/path@ref}, or null
+     */
     public boolean jobWorkflowMatches(String jobWorkflowRef) {
         return jobWorkflowRef != null && jobWorkflowMatchers.stream().anyMatch(m -> m.matches(jobWorkflowRef));
     }
@@ -139,6 +148,8 @@ public final class TrustConditions {
     /**
      * The conditions as a JSON object with the contract's member names, unset ones left out; the
      * storage form, read back by {@link #fromJson(String)}.
+     *
+     * @return a JSON object, {@code {}} for {@link #NONE}
      */
     public String toJson() {
         return JsonUtil.toJson(asMap(false));
@@ -148,12 +159,14 @@ public final class TrustConditions {
      * The canonical text of these conditions: lists sorted and without repeats, so that two
      * policies that admit the same tokens have the same text. Part of
      * {@link TrustPolicy#identityKey()}.
+     *
+     * @return a JSON object, its lists sorted without repeats and its environments in lower case
      */
     public String canonical() {
         return JsonUtil.toJson(asMap(true));
     }
 
-    /** The members as a map with the contract's names, unset ones left out. */
+    /** {@return the members as a map with the contract's names, unset ones left out} */
     public Map<String, Object> asMap() {
         return asMap(false);
     }
@@ -185,6 +198,8 @@ public final class TrustConditions {
      * Reads the storage form written by {@link #toJson()}; null or blank text is {@link #NONE}.
      *
      * @throws InvalidRequestException when the text is not such an object
+     * @param json the text of {@link #toJson()}, or null or blank
+     * @return the conditions it holds
      */
     @SuppressWarnings("unchecked")
     public static TrustConditions fromJson(String json) {
@@ -339,49 +354,89 @@ public final class TrustConditions {
         private Builder() {
         }
 
-        /** Ref patterns, each starting with {@code refs/heads/} or {@code refs/tags/}. */
+        /**
+         * Ref patterns, each starting with {@code refs/heads/} or {@code refs/tags/}.
+         *
+         * @param refs the patterns; null unsets the condition
+         * @return this builder
+         */
         public Builder refs(List<String> refs) {
             this.refs = refs;
             return this;
         }
 
-        /** Environments the job must run in, compared case-insensitively. */
+        /**
+         * Environments the job must run in, compared case-insensitively.
+         *
+         * @param environments the environment names; null unsets the condition
+         * @return this builder
+         */
         public Builder environments(List<String> environments) {
             this.environments = environments;
             return this;
         }
 
-        /** Caller workflow files, by their path in the repository, e.g. {@code .github/workflows/deploy.yml}. */
+        /**
+         * Caller workflow files, by their path in the repository, e.g. {@code .github/workflows/deploy.yml}.
+         *
+         * @param workflows the workflow paths; null unsets the condition
+         * @return this builder
+         */
         public Builder workflows(List<String> workflows) {
             this.workflows = workflows;
             return this;
         }
 
-        /** Reusable workflows the job must run, {@code owner/repo/path@ref-pattern} (GitHub only). */
+        /**
+         * Reusable workflows the job must run, {@code owner/repo/path@ref-pattern} (GitHub only).
+         *
+         * @param jobWorkflows the reusable workflows; null unsets the condition
+         * @return this builder
+         */
         public Builder jobWorkflows(List<String> jobWorkflows) {
             this.jobWorkflows = jobWorkflows;
             return this;
         }
 
-        /** Events that may trigger the run; {@code pull_request_target} cannot be listed. */
+        /**
+         * Events that may trigger the run; {@code pull_request_target} cannot be listed.
+         *
+         * @param events the event names, e.g. {@code push}; null unsets the condition
+         * @return this builder
+         */
         public Builder events(List<String> events) {
             this.events = events;
             return this;
         }
 
-        /** {@code true}: the ref must be protected. {@code false} is refused: it would restrict nothing. */
+        /**
+         * {@code true}: the ref must be protected. {@code false} is refused: it would restrict nothing.
+         *
+         * @param refProtected {@code true}, or null to unset the condition
+         * @return this builder
+         */
         public Builder refProtected(Boolean refProtected) {
             this.refProtected = refProtected;
             return this;
         }
 
-        /** The runner environment required: {@code github-hosted}, {@code gitlab-hosted} or {@code self-hosted}. */
+        /**
+         * The runner environment required: {@code github-hosted}, {@code gitlab-hosted} or {@code self-hosted}.
+         *
+         * @param runnerEnvironment one of {@link #RUNNER_ENVIRONMENTS}, or null to unset the condition
+         * @return this builder
+         */
         public Builder runnerEnvironment(String runnerEnvironment) {
             this.runnerEnvironment = runnerEnvironment;
             return this;
         }
 
-        /** @throws InvalidRequestException naming the field and the rule it breaks */
+        /**
+         * Validates every field and compiles the patterns.
+         *
+         * @return the conditions, immutable
+         * @throws InvalidRequestException naming the field and the rule it breaks
+         */
         public TrustConditions build() {
             return new TrustConditions(this);
         }
