@@ -20,19 +20,38 @@ import java.util.UUID;
  */
 public record AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
                                 String ref, Instant expiresAt, String jti, UUID policyId) {
+    /**
+     * Checks the claims every token of this IdP carries.
+     *
+     * @throws NullPointerException if {@code subject}, {@code scope} or {@code expiresAt} is null
+     */
     public AccessTokenClaims {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(expiresAt, "expiresAt");
     }
 
-    /** Claims without {@code jti} and {@code policy_id}, as version 1 of this record had them. */
+    /**
+     * Claims without {@code jti} and {@code policy_id}, as version 1 of this record had them.
+     *
+     * @param subject {@code sub}: the agent id, or the CI subject of a bootstrap token
+     * @param scope {@code scope}
+     * @param clientId {@code client_id}
+     * @param provider the provider whose token was exchanged
+     * @param repository the source repository
+     * @param ref the source ref
+     * @param expiresAt {@code exp}
+     */
     public AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
                              String ref, Instant expiresAt) {
         this(subject, scope, clientId, provider, repository, ref, expiresAt, null, null);
     }
 
-    /** True when the token carries {@code scope} among its space-separated scopes. */
+    /**
+     * {@return true when the token carries {@code wanted} among its space-separated scopes}
+     *
+     * @param wanted one scope, e.g. {@link Scopes#AGENT}
+     */
     public boolean hasScope(String wanted) {
         for (String s : scope.split(" ")) {
             if (s.equals(wanted)) {
@@ -42,7 +61,7 @@ public record AccessTokenClaims(String subject, String scope, String clientId, S
         return false;
     }
 
-    /** The agent, for an agent-scoped token. */
+    /** {@return the agent, for an agent-scoped token; empty for a bootstrap token} */
     public Optional<UUID> agentId() {
         if (!hasScope(Scopes.AGENT)) {
             return Optional.empty();
@@ -54,7 +73,10 @@ public record AccessTokenClaims(String subject, String scope, String clientId, S
         }
     }
 
-    /** Who a token stands for, as {@link Agent#createdBy()} records it: {@code github:org/repo@refs/heads/main}. */
+    /**
+     * {@return who a token stands for, as {@link Agent#createdBy()} records it:
+     * {@code github:org/repo@refs/heads/main}}
+     */
     public String provenance() {
         return provider + ":" + repository + "@" + ref;
     }

@@ -17,9 +17,18 @@ import java.util.UUID;
  *     bootstrap token, e.g. {@code github:org/repo@refs/heads/main}
  */
 public record Agent(UUID id, String name, String description, Instant createdAt, String createdBy) {
+    /** The longest {@link #name()}, in characters. */
     public static final int MAX_NAME_LENGTH = 200;
+    /** The longest {@link #description()}, in characters. */
     public static final int MAX_DESCRIPTION_LENGTH = 2000;
 
+    /**
+     * Validates every field.
+     *
+     * @throws InvalidRequestException if the name is blank or too long, the description too long, either
+     *     holds control, format or separator characters, or {@code createdBy} is blank
+     * @throws NullPointerException if {@code id} or {@code createdAt} is null
+     */
     public Agent {
         Objects.requireNonNull(id, "id");
         if (name == null || name.isBlank()) {
@@ -41,7 +50,15 @@ public record Agent(UUID id, String name, String description, Instant createdAt,
         }
     }
 
-    /** A new agent with a fresh id, registered now. */
+    /**
+     * A new agent with a fresh id, registered now.
+     *
+     * @param name a display name, 1 to {@value #MAX_NAME_LENGTH} characters
+     * @param description free text up to {@value #MAX_DESCRIPTION_LENGTH} characters, or null
+     * @param createdBy who registers it (see {@link #createdBy()})
+     * @return the agent, not yet stored
+     * @throws InvalidRequestException naming the field and the rule it breaks
+     */
     public static Agent create(String name, String description, String createdBy) {
         return new Agent(UUID.randomUUID(), name, description, Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 createdBy);

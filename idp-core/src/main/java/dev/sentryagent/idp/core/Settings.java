@@ -18,9 +18,12 @@ public final class Settings {
     }
 
     /**
-     * Parses {@code value} as an absolute http(s) URL and requires https, or plain http to a
-     * loopback host (never resolved through DNS).
+     * Parses {@code value} as an absolute http(s) URL and requires https, or plain http to a loopback host
+     * (never resolved through DNS).
      *
+     * @param setting the setting's name, for the message
+     * @param value the URL to check, may be null
+     * @return the parsed URL
      * @throws IllegalArgumentException naming {@code setting} and the rule
      */
     public static URI secureUrl(String setting, String value) {
@@ -42,9 +45,11 @@ public final class Settings {
     }
 
     /**
-     * {@link #secureUrl} for a base URL, such as an issuer, that paths are appended to: it must not
-     * end with {@code /}.
+     * {@link #secureUrl} for a base URL, such as an issuer, that paths are appended to: it must not end with
+     * {@code /}.
      *
+     * @param setting the setting's name, for the message
+     * @param value the URL to check, may be null
      * @return {@code value}, unchanged
      * @throws IllegalArgumentException naming {@code setting} and the rule
      */
@@ -56,7 +61,11 @@ public final class Settings {
         return value;
     }
 
-    /** True for {@code localhost} and loopback IP literals; never asks DNS. */
+    /**
+     * {@return true for {@code localhost} and loopback IP literals; never asks DNS}
+     *
+     * @param host a host name or IP literal, IPv6 with or without brackets
+     */
     public static boolean isLoopback(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (h.equalsIgnoreCase("localhost")) {
@@ -75,6 +84,10 @@ public final class Settings {
     /**
      * Requires {@code min <= value <= max}.
      *
+     * @param setting the setting's name, for the message
+     * @param value the duration to check
+     * @param min the shortest allowed
+     * @param max the longest allowed
      * @return {@code value}
      * @throws IllegalArgumentException naming {@code setting} and the bounds, also for null
      */

@@ -13,9 +13,13 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 
 /** The algorithms this IdP signs its tokens with. All asymmetric; ES256 is the default. */
 public enum SigningAlgorithm {
+    /** ECDSA on P-256 with SHA-256, the default. */
     ES256(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, "EC"),
+    /** ECDSA on P-384 with SHA-384. */
     ES384(AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384, "EC"),
+    /** RSASSA-PKCS1-v1_5 with SHA-256, 2048-bit keys. */
     RS256(AlgorithmIdentifiers.RSA_USING_SHA256, "RSA"),
+    /** EdDSA on Ed25519 (JWS name {@code EdDSA}). */
     EDDSA(AlgorithmIdentifiers.EDDSA, "Ed25519");
 
     private final String jwsName;
@@ -26,12 +30,18 @@ public enum SigningAlgorithm {
         this.keyAlgorithm = keyAlgorithm;
     }
 
-    /** The JWS {@code alg} value, e.g. {@code ES256}. */
+    /** {@return the JWS {@code alg} value, e.g. {@code ES256}} */
     public String jwsName() {
         return jwsName;
     }
 
-    /** The algorithm with JWS name {@code name}. */
+    /**
+     * The algorithm with JWS name {@code name}.
+     *
+     * @param name a JWS {@code alg} value, compared exactly ({@code EdDSA}, not {@code EDDSA})
+     * @return the algorithm
+     * @throws IllegalArgumentException if this IdP does not sign with that algorithm
+     */
     public static SigningAlgorithm fromJwsName(String name) {
         for (SigningAlgorithm a : values()) {
             if (a.jwsName.equals(name)) {
@@ -42,7 +52,12 @@ public enum SigningAlgorithm {
                 + name + "\"");
     }
 
-    /** A new key pair for this algorithm. */
+    /**
+     * A new key pair for this algorithm.
+     *
+     * @return a fresh key pair from the JVM's default provider for the key type
+     * @throws IllegalStateException if this JVM cannot generate such keys
+     */
     public KeyPair generateKeyPair() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
@@ -58,12 +73,24 @@ public enum SigningAlgorithm {
         }
     }
 
-    /** Decodes a PKCS#8 private key of this algorithm. */
+    /**
+     * Decodes a PKCS#8 private key of this algorithm.
+     *
+     * @param pkcs8 the DER bytes
+     * @return the private key
+     * @throws GeneralSecurityException if the bytes are not such a key of this algorithm's key type
+     */
     public PrivateKey decodePrivate(byte[] pkcs8) throws GeneralSecurityException {
         return KeyFactory.getInstance(keyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
     }
 
-    /** Decodes an X.509 SubjectPublicKeyInfo public key of this algorithm. */
+    /**
+     * Decodes an X.509 SubjectPublicKeyInfo public key of this algorithm.
+     *
+     * @param spki the DER bytes
+     * @return the public key
+     * @throws GeneralSecurityException if the bytes are not such a key of this algorithm's key type
+     */
     public PublicKey decodePublic(byte[] spki) throws GeneralSecurityException {
         return KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(spki));
     }
