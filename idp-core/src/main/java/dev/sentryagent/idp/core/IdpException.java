@@ -15,18 +15,34 @@ import java.util.Objects;
 public abstract class IdpException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** What failed, in OAuth's vocabulary; never null. */
     private final ErrorCode code;
 
+    /**
+     * An exception with no cause.
+     *
+     * @param code what failed, fixed by each subclass
+     * @param message one sentence a person can act on, without tokens, secrets or keys
+     * @throws NullPointerException if {@code code} or {@code message} is null
+     */
     protected IdpException(ErrorCode code, String message) {
         this(code, message, null);
     }
 
+    /**
+     * An exception caused by another, e.g. a driver's or the JDK's.
+     *
+     * @param code what failed, fixed by each subclass
+     * @param message one sentence a person can act on, without tokens, secrets or keys
+     * @param cause the underlying failure, or null
+     * @throws NullPointerException if {@code code} or {@code message} is null
+     */
     protected IdpException(ErrorCode code, String message, Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** What failed, in OAuth's vocabulary. */
+    /** {@return what failed, in OAuth's vocabulary; never null} */
     public ErrorCode code() {
         return code;
     }

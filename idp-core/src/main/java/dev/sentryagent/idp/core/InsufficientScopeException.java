@@ -6,14 +6,22 @@ import java.util.Objects;
 public final class InsufficientScopeException extends IdpException {
     private static final long serialVersionUID = 1L;
 
+    /** The scope the operation needs; never null. */
     private final String requiredScope;
 
+    /**
+     * A refusal for lack of {@code requiredScope}.
+     *
+     * @param requiredScope the scope the operation needs, e.g. {@link Scopes#AGENTS_WRITE}
+     * @param message one sentence naming the operation and the scope
+     * @throws NullPointerException if {@code requiredScope} is null
+     */
     public InsufficientScopeException(String requiredScope, String message) {
         super(ErrorCode.INSUFFICIENT_SCOPE, message);
         this.requiredScope = Objects.requireNonNull(requiredScope, "requiredScope");
     }
 
-    /** The scope the operation needs, e.g. {@link Scopes#AGENTS_WRITE}. */
+    /** {@return the scope the operation needs, e.g. {@link Scopes#AGENTS_WRITE}} */
     public String requiredScope() {
         return requiredScope;
     }

@@ -7,6 +7,12 @@ package dev.sentryagent.idp.core;
 public final class SigningFailedException extends IdpException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A signing failure, with code {@link ErrorCode#SERVER_ERROR}.
+     *
+     * @param message what failed, never key material
+     * @param cause the JDK's or jose4j's exception
+     */
     public SigningFailedException(String message, Throwable cause) {
         super(ErrorCode.SERVER_ERROR, message, cause);
     }

@@ -8,6 +8,12 @@ package dev.sentryagent.idp.core;
 public final class StoreFailedException extends IdpException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A store failure, with code {@link ErrorCode#SERVER_ERROR}.
+     *
+     * @param message what the store was doing when it failed
+     * @param cause the driver's exception
+     */
     public StoreFailedException(String message, Throwable cause) {
         super(ErrorCode.SERVER_ERROR, message, cause);
     }
