@@ -12,6 +12,11 @@ import java.util.UUID;
  * @param policyId the trust policy that admitted the exchange
  */
 public record AccessTokenContext(WorkloadIdentity identity, UUID agentId, UUID policyId) {
+    /**
+     * Checks the fields every issued token needs.
+     *
+     * @throws NullPointerException if {@code identity} or {@code policyId} is null
+     */
     public AccessTokenContext {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(policyId, "policyId");

@@ -16,7 +16,9 @@ public enum DenialReason {
         this.prefix = prefix;
     }
 
-    /** The words every description of this denial begins with. */
+    /**
+     * {@return the words every description of this denial begins with, e.g. {@code Branch not permitted}}
+     */
     public String prefix() {
         return prefix;
     }

@@ -17,9 +17,17 @@ import java.util.UUID;
  */
 public record ExchangeResult(String accessToken, Instant expiresAt, long expiresIn, String scope, UUID agentId,
                              UUID policyId) {
+    /** The {@code token_type} of every issued token. */
     public static final String TOKEN_TYPE = "Bearer";
+    /** The {@code issued_token_type} of every issued token (RFC 8693). */
     public static final String ISSUED_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 
+    /**
+     * Checks the fields every exchange sets.
+     *
+     * @throws NullPointerException if {@code accessToken}, {@code expiresAt}, {@code scope} or
+     *     {@code policyId} is null
+     */
     public ExchangeResult {
         Objects.requireNonNull(accessToken, "accessToken");
         Objects.requireNonNull(expiresAt, "expiresAt");
@@ -27,6 +35,7 @@ public record ExchangeResult(String accessToken, Instant expiresAt, long expires
         Objects.requireNonNull(policyId, "policyId");
     }
 
+    /** {@return the agent, in agent-scoped mode; empty in bootstrap mode} */
     public Optional<UUID> agent() {
         return Optional.ofNullable(agentId);
     }

@@ -19,6 +19,12 @@ import java.util.Objects;
  */
 public record Explanation(boolean allowed, String error, String errorDescription, Verification verification,
                           Map<String, String> claims, List<PolicyTrace> policies) {
+    /**
+     * Copies {@code claims} and {@code policies}.
+     *
+     * @throws IllegalArgumentException unless {@code error} is set exactly when not {@code allowed}
+     * @throws NullPointerException if {@code verification}, {@code claims} or {@code policies} is null
+     */
     public Explanation {
         Objects.requireNonNull(verification, "verification");
         claims = Map.copyOf(claims);

@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param actual the token's value, or null when the token has none
  */
 public record PolicyCheck(String condition, boolean ok, String expected, String actual) {
+    /**
+     * Checks that the condition and the expectation are named.
+     *
+     * @throws NullPointerException if {@code condition} or {@code expected} is null
+     */
     public PolicyCheck {
         Objects.requireNonNull(condition, "condition");
         Objects.requireNonNull(expected, "expected");

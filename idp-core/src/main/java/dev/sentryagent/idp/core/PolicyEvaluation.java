@@ -19,6 +19,11 @@ public record PolicyEvaluation(TrustPolicy admitted, String error, String descri
     /** The {@code error} of a requested audience no admitting policy lists. */
     public static final String INVALID_TARGET = "invalid_target";
 
+    /**
+     * Copies {@code policies}.
+     *
+     * @throws IllegalArgumentException unless exactly one of {@code admitted} and {@code description} is set
+     */
     public PolicyEvaluation {
         policies = List.copyOf(policies);
         if ((admitted == null) == (description == null)) {
@@ -35,7 +40,7 @@ public record PolicyEvaluation(TrustPolicy admitted, String error, String descri
                 policies);
     }
 
-    /** True when a policy admits the token. */
+    /** {@return true when a policy admits the token} */
     public boolean allowed() {
         return admitted != null;
     }
@@ -43,6 +48,7 @@ public record PolicyEvaluation(TrustPolicy admitted, String error, String descri
     /**
      * The admitting policy.
      *
+     * @return the policy that admits the token
      * @throws AccessDeniedException the denial, when no policy admits the token
      * @throws InvalidRequestException when only the requested audience fails
      */

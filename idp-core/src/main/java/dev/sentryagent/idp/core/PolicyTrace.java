@@ -14,17 +14,22 @@ import java.util.UUID;
  * @param checks the checks, in order
  */
 public record PolicyTrace(UUID policyId, boolean admits, List<PolicyCheck> checks) {
+    /**
+     * Copies {@code checks}.
+     *
+     * @throws NullPointerException if {@code policyId} or {@code checks} is null
+     */
     public PolicyTrace {
         Objects.requireNonNull(policyId, "policyId");
         checks = List.copyOf(checks);
     }
 
-    /** The first check that fails, if any. */
+    /** {@return the first check that fails, or empty when the policy admits the token} */
     public Optional<PolicyCheck> firstFailure() {
         return checks.stream().filter(c -> !c.ok()).findFirst();
     }
 
-    /** How many checks hold before the first that fails. */
+    /** {@return how many checks hold before the first that fails; all of them when none fails} */
     public int reach() {
         int n = 0;
         while (n < checks.size() && checks.get(n).ok()) {
@@ -33,7 +38,11 @@ public record PolicyTrace(UUID policyId, boolean admits, List<PolicyCheck> check
         return n;
     }
 
-    /** The check of {@code condition}, if this trace has one. */
+    /**
+     * {@return the check of {@code condition}, or empty when this trace has none}
+     *
+     * @param condition the contract's name of the condition, as {@link PolicyCheck#condition()}
+     */
     public Optional<PolicyCheck> check(String condition) {
         return checks.stream().filter(c -> c.condition().equals(condition)).findFirst();
     }
