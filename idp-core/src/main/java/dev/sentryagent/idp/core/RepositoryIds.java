@@ -9,6 +9,11 @@ package dev.sentryagent.idp.core;
  * @param repositoryOwnerId its owner's id
  */
 public record RepositoryIds(long repositoryId, long repositoryOwnerId) {
+    /**
+     * Requires both ids positive, as providers assign them.
+     *
+     * @throws InvalidRequestException if either id is not positive
+     */
     public RepositoryIds {
         if (repositoryId <= 0) {
             throw new InvalidRequestException("repositoryId must be a positive number, got " + repositoryId);

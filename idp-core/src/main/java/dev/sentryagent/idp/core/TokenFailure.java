@@ -46,7 +46,7 @@ public enum TokenFailure {
         this.code = code;
     }
 
-    /** A stable lower-case name for logs and metrics. */
+    /** {@return a stable lower-case name for logs and metrics, e.g. {@code policy_deleted}} */
     public String code() {
         return code;
     }

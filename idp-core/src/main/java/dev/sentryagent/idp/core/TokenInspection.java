@@ -16,6 +16,13 @@ public record TokenInspection(WorkloadIdentity identity, InvalidTokenException t
     private static final Set<TokenFailure> TIME_FAILURES = Set.of(TokenFailure.EXPIRED, TokenFailure.NOT_YET_VALID,
             TokenFailure.ISSUED_IN_FUTURE);
 
+    /**
+     * Checks that a time failure is one.
+     *
+     * @throws IllegalArgumentException if {@code timeFailure} is not a failure of {@code exp}, {@code nbf} or
+     *     {@code iat}
+     * @throws NullPointerException if {@code identity} is null
+     */
     public TokenInspection {
         Objects.requireNonNull(identity, "identity");
         if (timeFailure != null && !TIME_FAILURES.contains(timeFailure.failure())) {
@@ -26,6 +33,7 @@ public record TokenInspection(WorkloadIdentity identity, InvalidTokenException t
     /**
      * The identity, when the token is valid now.
      *
+     * @return the identity the token states
      * @throws InvalidTokenException the time failure
      */
     public WorkloadIdentity orThrow() {

@@ -11,7 +11,11 @@ public final class TokenLimits {
     private TokenLimits() {
     }
 
-    /** True when {@code token} is longer than {@link #MAX_TOKEN_LENGTH}; false for null. */
+    /**
+     * {@return true when {@code token} is longer than {@link #MAX_TOKEN_LENGTH}; false for null}
+     *
+     * @param token the token as received, or null
+     */
     public static boolean tooLong(String token) {
         return token != null && token.length() > MAX_TOKEN_LENGTH;
     }

@@ -13,6 +13,12 @@ import java.util.UUID;
  * @param page which page
  */
 public record TrustPolicyQuery(String provider, String repository, UUID agentId, PageRequest page) {
+    /**
+     * Checks the filters that are set.
+     *
+     * @throws InvalidRequestException if {@code provider} or {@code repository} is set but malformed
+     * @throws NullPointerException if {@code page} is null
+     */
     public TrustPolicyQuery {
         if (provider != null) {
             Names.provider(provider);
@@ -23,6 +29,11 @@ public record TrustPolicyQuery(String provider, String repository, UUID agentId,
         Objects.requireNonNull(page, "page");
     }
 
+    /**
+     * {@return a query with no filter: every policy, one page at a time}
+     *
+     * @param page which page
+     */
     public static TrustPolicyQuery all(PageRequest page) {
         return new TrustPolicyQuery(null, null, null, page);
     }

@@ -57,6 +57,12 @@ public record WorkloadIdentity(
 
     private static final String BRANCH_PREFIX = "refs/heads/";
 
+    /**
+     * Checks the fields every provider sets and copies {@code claims} (null becomes empty).
+     *
+     * @throws NullPointerException if {@code provider}, {@code issuer}, {@code subject}, {@code repository},
+     *     {@code ref}, {@code event}, {@code jti}, {@code issuedAt} or {@code expiresAt} is null
+     */
     public WorkloadIdentity {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(issuer, "issuer");
@@ -71,8 +77,8 @@ public record WorkloadIdentity(
     }
 
     /**
-     * The branch this job runs on, when its ref is a branch ({@code refs/heads/...}); empty for a
-     * tag, a pull-request merge ref or anything else.
+     * {@return the branch this job runs on, when its ref is a branch ({@code refs/heads/...}); empty for a
+     * tag, a pull-request merge ref or anything else}
      */
     public Optional<String> branch() {
         if (ref.startsWith(BRANCH_PREFIX) && !"tag".equals(refType)) {
@@ -81,7 +87,11 @@ public record WorkloadIdentity(
         return Optional.empty();
     }
 
-    /** The repository's ids, as pinning compares them. */
+    /**
+     * {@return the repository's ids, as pinning compares them}
+     *
+     * @throws InvalidRequestException if an id is not positive
+     */
     public RepositoryIds repositoryIds() {
         return new RepositoryIds(repositoryId, repositoryOwnerId);
     }
