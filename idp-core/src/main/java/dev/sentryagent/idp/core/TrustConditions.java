@@ -197,9 +197,9 @@ public final class TrustConditions {
     /**
      * Reads the storage form written by {@link #toJson()}; null or blank text is {@link #NONE}.
      *
-     * @throws InvalidRequestException when the text is not such an object
      * @param json the text of {@link #toJson()}, or null or blank
      * @return the conditions it holds
+     * @throws InvalidRequestException when the text is not such an object
      */
     @SuppressWarnings("unchecked")
     public static TrustConditions fromJson(String json) {

@@ -63,11 +63,16 @@ public final class InMemoryStore implements IdpStore {
     };
     private final SigningKeyStore signingKeys = new Keys();
 
+    /** An empty store on the system clock. */
     public InMemoryStore() {
         this(Clock.systemUTC());
     }
 
-    /** With a clock, which decides when replay records may be forgotten. */
+    /**
+     * An empty store with a clock, which decides when replay records may be forgotten.
+     *
+     * @param clock the clock replay records expire by
+     */
     public InMemoryStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -97,7 +102,9 @@ public final class InMemoryStore implements IdpStore {
         // Memory always answers.
     }
 
-    /** How many replay records are held; for tests of purging. */
+    /**
+     * {@return how many replay records are held, expired ones not yet purged included; for tests of purging}
+     */
     public int replayRecordCount() {
         return replays.size();
     }

@@ -3,12 +3,16 @@ package dev.sentryagent.idp.core.spi;
 /** Everything the IdP persists, from one store. */
 public interface IdpStore {
 
+    /** {@return the trust policies, the same object on every call} */
     TrustPolicyRepository trustPolicies();
 
+    /** {@return the agents, the same object on every call} */
     AgentRepository agents();
 
+    /** {@return the record of exchanged tokens, the same object on every call} */
     ReplayGuard replayGuard();
 
+    /** {@return this IdP's signing keys, the same object on every call} */
     SigningKeyStore signingKeys();
 
     /**

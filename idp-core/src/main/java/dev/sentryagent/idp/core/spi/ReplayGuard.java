@@ -14,12 +14,19 @@ public interface ReplayGuard {
      * the store. The record is kept at least until {@code keepUntil}.
      *
      * @return true on the first use, false on every later one
+     * @param issuer the token's {@code iss}
+     * @param jti the token's {@code jti}
+     * @param keepUntil the earliest instant the record may be forgotten, at least the token's {@code exp}
      */
     boolean firstUse(String issuer, String jti, Instant keepUntil);
 
     /**
      * True when token {@code jti} of {@code issuer} has been used and its record is still kept.
      * Reads only: an explanation asks this and leaves the token exchangeable.
+     *
+     * @param issuer the token's {@code iss}
+     * @param jti the token's {@code jti}
+     * @return true when a record of its use is still kept
      */
     boolean wasUsed(String issuer, String jti);
 }

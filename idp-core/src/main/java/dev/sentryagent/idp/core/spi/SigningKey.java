@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param createdAt when the key was created
  */
 public record SigningKey(String kid, String algorithm, byte[] privateKey, byte[] publicKey, Instant createdAt) {
+    /**
+     * Copies both keys' bytes, so later changes to the arrays do not reach the record.
+     *
+     * @throws NullPointerException if any field is null
+     */
     public SigningKey {
         Objects.requireNonNull(kid, "kid");
         Objects.requireNonNull(algorithm, "algorithm");
@@ -22,11 +27,13 @@ public record SigningKey(String kid, String algorithm, byte[] privateKey, byte[]
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
+    /** {@return a copy of the private key, PKCS#8 DER} */
     @Override
     public byte[] privateKey() {
         return privateKey.clone();
     }
 
+    /** {@return a copy of the public key, X.509 SubjectPublicKeyInfo DER} */
     @Override
     public byte[] publicKey() {
         return publicKey.clone();

@@ -9,9 +9,13 @@ import java.util.List;
  */
 public interface SigningKeyStore {
 
-    /** Every stored key, oldest first. */
+    /** {@return every stored key, oldest first; empty for a new store} */
     List<SigningKey> loadAll();
 
-    /** Adds a key; a key with the same kid must not exist. */
+    /**
+     * Adds a key; a key with the same kid must not exist.
+     *
+     * @param key the new key
+     */
     void add(SigningKey key);
 }

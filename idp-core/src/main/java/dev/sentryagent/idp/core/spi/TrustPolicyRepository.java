@@ -17,6 +17,9 @@ public interface TrustPolicyRepository {
     /**
      * Stores a new policy.
      *
+     * @param policy the policy, with a fresh id
+     * @return the policy as stored; its repository ids may be pinned from the repository's other
+     *     policies
      * @throws dev.sentryagent.idp.core.DuplicatePolicyException when a policy with the same
      *     {@link TrustPolicy#identityKey()} exists (provider, repository, branch, agent, conditions,
      *     audiences and lifetime), naming that policy
@@ -24,23 +27,46 @@ public interface TrustPolicyRepository {
      */
     TrustPolicy create(TrustPolicy policy);
 
+    /**
+     * {@return the policy with this id, or empty when there is none}
+     *
+     * @param id the policy's id
+     */
     Optional<TrustPolicy> findById(UUID id);
 
     /**
      * The policies that could admit an exchange: same provider, same repository (case-insensitive),
      * and the given agent, or, for {@code agentId == null}, only the policies that name no agent.
+     *
+     * @param provider the provider name, e.g. {@code github}
+     * @param repository {@code owner/name}, any case
+     * @param agentId the agent asked for, or null for a bootstrap exchange
+     * @return the candidates, in no particular order; empty when there are none
      */
     List<TrustPolicy> findCandidates(String provider, String repository, UUID agentId);
 
-    /** A page of policies that match the query's filters, in id order. */
+    /**
+     * {@return a page of policies that match the query's filters, in id order}
+     *
+     * @param query the filters and the page
+     */
     Page<TrustPolicy> list(TrustPolicyQuery query);
 
-    /** Deletes a policy; false when there was none. */
+    /**
+     * Deletes a policy.
+     *
+     * @param id the policy's id
+     * @return true when the policy existed, false when there was none
+     */
     boolean delete(UUID id);
 
     /**
      * The ids the policies of {@code provider} and {@code repository} (case-insensitive) are pinned
      * to: those of the earliest created policy of the repository that has them; empty when none has.
+     *
+     * @param provider the provider name
+     * @param repository {@code owner/name}, any case
+     * @return the pinned ids, or empty
      */
     Optional<RepositoryIds> findRepositoryIds(String provider, String repository);
 
@@ -49,6 +75,11 @@ public interface TrustPolicyRepository {
      * {@code repository} without ids gets the repository's pinned ids ({@link #findRepositoryIds}),
      * or {@code ids} where the repository has none yet. Returns the repository's ids as stored
      * afterwards, so a caller that lost a race sees the winner's ids.
+     *
+     * @param provider the provider name
+     * @param repository {@code owner/name}, any case
+     * @param ids the ids of the token being admitted
+     * @return the repository's ids as stored afterwards: {@code ids}, or the ids pinned before
      */
     RepositoryIds pinRepositoryIds(String provider, String repository, RepositoryIds ids);
 }
