@@ -13,10 +13,10 @@ public interface ReplayGuard {
      * of concurrent calls with the same issuer and jti returns true, however many servers share
      * the store. The record is kept at least until {@code keepUntil}.
      *
-     * @return true on the first use, false on every later one
      * @param issuer the token's {@code iss}
      * @param jti the token's {@code jti}
-     * @param keepUntil the earliest instant the record may be forgotten, at least the token's {@code exp}
+     * @param keepUntil the earliest instant the record may be forgotten
+     * @return true on the first use, false on every later one
      */
     boolean firstUse(String issuer, String jti, Instant keepUntil);
 
