@@ -68,16 +68,35 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         this.description = description;
     }
 
-    /** A store on {@code url}, with a connection pool of its own, migrated. */
+    /**
+     * A store on {@code url}, with a connection pool of its own, migrated.
+     *
+     * @param url an H2 or PostgreSQL JDBC URL
+     * @param user the database user; null for none
+     * @param password the user's password; null for none
+     * @return the store, migrated and ready
+     * @throws IllegalArgumentException if the URL is not H2 or PostgreSQL
+     * @throws UnavailableException if the database cannot be reached
+     */
     public static JdbcStore create(String url, String user, String password) {
         return builder().url(url).user(user).password(password).build();
     }
 
+    /**
+     * {@return a builder with the defaults: {@link #DEFAULT_URL}, a pool of 10, a 3 s connection
+     * timeout, migrations run at start, private keys unwrapped}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Runs this library's migrations on {@code dataSource}; what {@link #builder()} does at start by default. */
+    /**
+     * Runs this library's migrations on {@code dataSource}; what {@link #builder()} does at start by default.
+     *
+     * @param dataSource the database to migrate, with rights to create tables
+     * @throws org.flywaydb.core.api.FlywayException if a migration fails or the history does not
+     *     match this library's migrations
+     */
     public static void migrate(DataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
@@ -114,12 +133,18 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         sql.call(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
     }
 
-    /** Deletes at most {@code max} expired replay records now; the guard also does this as it goes. */
+    /**
+     * Deletes at most {@code max} expired replay records now; the guard also does this as it goes.
+     *
+     * @param max the most records to delete in this call
+     * @return how many were deleted
+     * @throws UnavailableException if the database cannot answer
+     */
     public int purgeExpiredReplays(int max) {
         return replayGuard.purgeExpired(max);
     }
 
-    /** The JDBC URL without credentials, for logs. */
+    /** {@return the JDBC URL without credentials, or {@code application DataSource}; for logs} */
     public String description() {
         return description;
     }
@@ -150,57 +175,113 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         private Builder() {
         }
 
-        /** An H2 ({@code jdbc:h2:...}) or PostgreSQL ({@code jdbc:postgresql://...}) URL; default {@link JdbcStore#DEFAULT_URL}. */
+        /**
+         * An H2 ({@code jdbc:h2:...}) or PostgreSQL ({@code jdbc:postgresql://...}) URL; default {@link JdbcStore#DEFAULT_URL}.
+         *
+         * @param url the JDBC URL; ignored when {@link #dataSource(DataSource)} is set
+         * @return this builder
+         */
         public Builder url(String url) {
             this.url = url;
             return this;
         }
 
+        /**
+         * The database user for the pool this store creates; default none.
+         *
+         * @param user the user, or null for none
+         * @return this builder
+         */
         public Builder user(String user) {
             this.user = user == null ? "" : user;
             return this;
         }
 
+        /**
+         * The database password for the pool this store creates; default none.
+         *
+         * @param password the password, or null for none
+         * @return this builder
+         */
         public Builder password(String password) {
             this.password = password == null ? "" : password;
             return this;
         }
 
-        /** Use the application's own pool instead of creating one; {@link JdbcStore#close()} leaves it open. */
+        /**
+         * Use the application's own pool instead of creating one; {@link JdbcStore#close()} leaves it open.
+         *
+         * @param dataSource the application's pool, or null to create one from {@link #url(String)}
+         * @return this builder
+         */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = dataSource;
             return this;
         }
 
-        /** Connections in the pool this store creates: 1 to 100, default 10. */
+        /**
+         * Connections in the pool this store creates: 1 to 100, default 10.
+         *
+         * @param size the pool's maximum size; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder maximumPoolSize(int size) {
             this.maximumPoolSize = size;
             return this;
         }
 
-        /** How long a call waits for a connection before failing as unavailable: default 3 s. */
+        /**
+         * How long a call waits for a connection before failing as unavailable: default 3 s.
+         *
+         * @param timeout at least 250 ms; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder connectionTimeout(Duration timeout) {
             this.connectionTimeout = timeout;
             return this;
         }
 
-        /** Leaves the migrations to the application's own Flyway (location {@link JdbcStore#MIGRATIONS}). */
+        /**
+         * Leaves the migrations to the application's own Flyway (location {@link JdbcStore#MIGRATIONS}).
+         *
+         * @return this builder
+         */
         public Builder skipMigrations() {
             this.migrate = false;
             return this;
         }
 
-        /** A 32-byte AES key that wraps private signing keys at rest. Keep it outside the database. */
+        /**
+         * A 32-byte AES key that wraps private signing keys at rest. Keep it outside the database.
+         *
+         * @param key the 32 key bytes, copied; null stores private keys unwrapped
+         * @return this builder
+         */
         public Builder keyEncryptionKey(byte[] key) {
             this.keyEncryptionKey = key == null ? null : key.clone();
             return this;
         }
 
+        /**
+         * The clock replay records expire by; default the system clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
+        /**
+         * Checks every setting, creates the pool (unless given one), runs the migrations (unless
+         * skipped) and loads the signing keys once, so a wrong key-encryption key fails here.
+         *
+         * @return the store, ready; close it to close the pool it created
+         * @throws IllegalArgumentException naming the setting and the rule it breaks, e.g. a pool
+         *     size outside 1 to 100 or a key-encryption key that is not 32 bytes
+         * @throws UnavailableException if the database cannot be reached
+         */
         public JdbcStore build() {
             if (maximumPoolSize < 1 || maximumPoolSize > 100) {
                 throw new IllegalArgumentException("maximumPoolSize must be between 1 and 100, got " + maximumPoolSize);

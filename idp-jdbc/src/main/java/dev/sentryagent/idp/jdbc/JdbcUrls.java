@@ -11,6 +11,8 @@ public final class JdbcUrls {
     /**
      * Requires an H2 ({@code jdbc:h2:...}) or PostgreSQL ({@code jdbc:postgresql://...}) URL.
      *
+     * @param setting the setting's name, for the message
+     * @param url the URL to check, may be null
      * @return {@code url}
      * @throws IllegalArgumentException naming {@code setting}; the value is shown without credentials
      */
@@ -25,6 +27,9 @@ public final class JdbcUrls {
     /**
      * {@code url} without its parameters, where drivers take user and password
      * ({@code ?password=...}, {@code ;PASSWORD=...}): safe for logs and error messages.
+     *
+     * @param url a JDBC URL, or null
+     * @return the URL up to its first {@code ?} or {@code ;}; null for null
      */
     public static String withoutCredentials(String url) {
         return url == null ? null : url.replaceAll("[?;].*", "");
