@@ -23,6 +23,15 @@ public record AccessTokenClaims(String subject, String scope, String clientId, S
     /**
      * Checks the claims every token of this IdP carries.
      *
+     * @param subject {@code sub}: the agent id, or the CI subject of a bootstrap token
+     * @param scope {@code scope}
+     * @param clientId {@code client_id}
+     * @param provider the provider whose token was exchanged
+     * @param repository the source repository
+     * @param ref the source ref
+     * @param expiresAt {@code exp}
+     * @param jti {@code jti}, or null when the token has none
+     * @param policyId {@code policy_id}: the trust policy that admitted the exchange, or null
      * @throws NullPointerException if {@code subject}, {@code scope} or {@code expiresAt} is null
      */
     public AccessTokenClaims {

@@ -15,6 +15,9 @@ public record AccessTokenContext(WorkloadIdentity identity, UUID agentId, UUID p
     /**
      * Checks the fields every issued token needs.
      *
+     * @param identity the verified identity of the exchanged OIDC token
+     * @param agentId the agent the token is for, or null for a bootstrap token
+     * @param policyId the trust policy that admitted the exchange
      * @throws NullPointerException if {@code identity} or {@code policyId} is null
      */
     public AccessTokenContext {

@@ -25,6 +25,12 @@ public record Agent(UUID id, String name, String description, Instant createdAt,
     /**
      * Validates every field.
      *
+     * @param id the agent's id
+     * @param name a display name, 1 to 200 characters
+     * @param description free text up to 2000 characters, or null
+     * @param createdAt when it was registered (whole seconds)
+     * @param createdBy who registered it: {@code admin}, or the provider, repository and ref of the
+     *     bootstrap token, e.g. {@code github:org/repo@refs/heads/main}
      * @throws InvalidRequestException if the name is blank or too long, the description too long, either
      *     holds control, format or separator characters, or {@code createdBy} is blank
      * @throws NullPointerException if {@code id} or {@code createdAt} is null

@@ -25,6 +25,12 @@ public record ExchangeResult(String accessToken, Instant expiresAt, long expires
     /**
      * Checks the fields every exchange sets.
      *
+     * @param accessToken our signed access token (RFC 9068 JWT)
+     * @param expiresAt when it expires
+     * @param expiresIn its lifetime in seconds
+     * @param scope {@link Scopes#AGENTS_WRITE} or {@link Scopes#AGENT}
+     * @param agentId the agent, in agent-scoped mode; null in bootstrap mode
+     * @param policyId the trust policy that admitted the exchange
      * @throws NullPointerException if {@code accessToken}, {@code expiresAt}, {@code scope} or
      *     {@code policyId} is null
      */

@@ -22,6 +22,13 @@ public record Explanation(boolean allowed, String error, String errorDescription
     /**
      * Copies {@code claims} and {@code policies}.
      *
+     * @param allowed true when the exchange would issue a token
+     * @param error on denial the {@code error} the exchange would answer, else null
+     * @param errorDescription on denial its exact {@code error_description}, else null
+     * @param verification how the token's own checks went
+     * @param claims the token's claims the policies read, by the provider's names (empty when the
+     *     token does not verify)
+     * @param policies the trace of every candidate policy (empty when the token does not verify)
      * @throws IllegalArgumentException unless {@code error} is set exactly when not {@code allowed}
      * @throws NullPointerException if {@code verification}, {@code claims} or {@code policies} is null
      */

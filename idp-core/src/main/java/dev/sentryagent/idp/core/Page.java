@@ -16,6 +16,8 @@ public record Page<T>(List<T> items, String nextCursor) {
     /**
      * Copies {@code items}, so the page is immutable.
      *
+     * @param items the items, in id order
+     * @param nextCursor the cursor of the next page, or null when this is the last page
      * @throws NullPointerException if {@code items} or one of them is null
      */
     public Page {

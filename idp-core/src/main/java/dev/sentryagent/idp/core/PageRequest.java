@@ -22,6 +22,8 @@ public record PageRequest(int limit, UUID after) {
     /**
      * Checks the limit.
      *
+     * @param limit 1 to {@value #MAX_LIMIT}
+     * @param after the last id of the previous page, or null for the first page
      * @throws InvalidRequestException if {@code limit} is not between 1 and {@value #MAX_LIMIT}
      */
     public PageRequest {

@@ -17,6 +17,13 @@ public record PolicyCheck(String condition, boolean ok, String expected, String 
     /**
      * Checks that the condition and the expectation are named.
      *
+     * @param condition the contract's name of the condition: {@code provider}, {@code repository},
+     *     {@code agent}, {@code repositoryId}, {@code repositoryOwnerId}, {@code ref}, {@code event},
+     *     {@code environment}, {@code workflow}, {@code jobWorkflow}, {@code refProtected},
+     *     {@code runnerEnvironment} or {@code audience}
+     * @param ok whether it holds
+     * @param expected what the policy expects, in words an operator reads
+     * @param actual the token's value, or null when the token has none
      * @throws NullPointerException if {@code condition} or {@code expected} is null
      */
     public PolicyCheck {

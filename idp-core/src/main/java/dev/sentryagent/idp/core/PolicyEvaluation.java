@@ -22,6 +22,12 @@ public record PolicyEvaluation(TrustPolicy admitted, String error, String descri
     /**
      * Copies {@code policies}.
      *
+     * @param admitted the policy that admits the token, or null when denied
+     * @param error on denial the contract's {@code error} code ({@code access_denied}, or
+     *     {@code invalid_target} when only a requested audience fails), else null
+     * @param description on denial the exact {@code error_description} the exchange answers, else null
+     * @param reason on an {@code access_denied} denial, which of the two kinds it is; else null
+     * @param policies the trace of every candidate policy
      * @throws IllegalArgumentException unless exactly one of {@code admitted} and {@code description} is set
      */
     public PolicyEvaluation {

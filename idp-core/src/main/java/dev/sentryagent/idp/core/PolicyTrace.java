@@ -17,6 +17,9 @@ public record PolicyTrace(UUID policyId, boolean admits, List<PolicyCheck> check
     /**
      * Copies {@code checks}.
      *
+     * @param policyId the policy
+     * @param admits true when every check holds
+     * @param checks the checks, in order
      * @throws NullPointerException if {@code policyId} or {@code checks} is null
      */
     public PolicyTrace {

@@ -12,6 +12,8 @@ public record RepositoryIds(long repositoryId, long repositoryOwnerId) {
     /**
      * Requires both ids positive, as providers assign them.
      *
+     * @param repositoryId the repository's id
+     * @param repositoryOwnerId its owner's id
      * @throws InvalidRequestException if either id is not positive
      */
     public RepositoryIds {

@@ -19,6 +19,8 @@ public record TokenInspection(WorkloadIdentity identity, InvalidTokenException t
     /**
      * Checks that a time failure is one.
      *
+     * @param identity the identity the token states
+     * @param timeFailure why the token is not valid now, or null when it is
      * @throws IllegalArgumentException if {@code timeFailure} is not a failure of {@code exp}, {@code nbf} or
      *     {@code iat}
      * @throws NullPointerException if {@code identity} is null

@@ -62,6 +62,17 @@ public record TrustPolicy(
      * Validates every field; null {@code conditions} become {@link TrustConditions#NONE} and
      * {@code audiences} are copied.
      *
+     * @param id the policy's id
+     * @param provider the provider name, e.g. {@code github}
+     * @param repository {@code owner/name}
+     * @param branch a git branch name without {@code refs/heads/}, or null
+     * @param agentId the agent this policy admits tokens for, or null for bootstrap
+     * @param repositoryId the pinned repository id, or null until pinned
+     * @param repositoryOwnerId the pinned owner id, or null until pinned
+     * @param conditions the further conditions, {@link TrustConditions#NONE} for none (null means none)
+     * @param audiences the audiences tokens issued under this policy may carry, or null
+     * @param tokenTtl the lifetime of tokens issued under this policy, or null for the server's
+     * @param createdAt when it was created (whole seconds)
      * @throws InvalidRequestException naming the field and the rule it breaks, e.g. a {@code tokenTtl}
      *     outside {@link #MIN_TOKEN_TTL} to {@link #MAX_TOKEN_TTL}, or both {@code branch} and
      *     {@code conditions.refs}

@@ -16,6 +16,10 @@ public record TrustPolicyQuery(String provider, String repository, UUID agentId,
     /**
      * Checks the filters that are set.
      *
+     * @param provider only this provider
+     * @param repository only this repository (case-insensitive)
+     * @param agentId only policies for this agent
+     * @param page which page
      * @throws InvalidRequestException if {@code provider} or {@code repository} is set but malformed
      * @throws NullPointerException if {@code page} is null
      */

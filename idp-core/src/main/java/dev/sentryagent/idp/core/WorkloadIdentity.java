@@ -60,6 +60,30 @@ public record WorkloadIdentity(
     /**
      * Checks the fields every provider sets and copies {@code claims} (null becomes empty).
      *
+     * @param provider the name of the provider that verified the token, e.g. {@code github}
+     * @param issuer {@code iss}
+     * @param subject {@code sub}
+     * @param repository the repository's path: GitHub {@code repository} ({@code owner/name}), GitLab
+     *     {@code project_path}
+     * @param repositoryId the repository's numeric id: GitHub {@code repository_id}, GitLab {@code project_id}
+     * @param repositoryOwnerId the owner's numeric id: GitHub {@code repository_owner_id}, GitLab
+     *     {@code namespace_id}
+     * @param ref the full ref, e.g. {@code refs/heads/main}: GitHub {@code ref}, GitLab {@code ref_path}
+     * @param refType {@code branch} or {@code tag} (may be null)
+     * @param environment the deployment environment (may be null)
+     * @param workflow the path of the caller's workflow or pipeline file in its repository, e.g.
+     *     {@code .github/workflows/deploy.yml}: from GitHub {@code workflow_ref}, GitLab
+     *     {@code ci_config_ref_uri} (may be null)
+     * @param jobWorkflowRef the reusable workflow the job runs, {@code owner/repo/path@ref}: GitHub
+     *     {@code job_workflow_ref} (may be null)
+     * @param event what triggered the run: GitHub {@code event_name}, GitLab {@code pipeline_source}
+     * @param refProtected whether the ref is protected: {@code ref_protected} (may be null)
+     * @param runnerEnvironment {@code runner_environment}, e.g. {@code github-hosted} (may be null)
+     * @param jti {@code jti}
+     * @param issuedAt {@code iat}
+     * @param expiresAt {@code exp}
+     * @param claims the token's claims that conditions read, by the provider's own names, for
+     *     explanations shown to operators (never the token itself)
      * @throws NullPointerException if {@code provider}, {@code issuer}, {@code subject}, {@code repository},
      *     {@code ref}, {@code event}, {@code jti}, {@code issuedAt} or {@code expiresAt} is null
      */

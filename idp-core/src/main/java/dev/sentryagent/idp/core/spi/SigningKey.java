@@ -17,6 +17,11 @@ public record SigningKey(String kid, String algorithm, byte[] privateKey, byte[]
     /**
      * Copies both keys' bytes, so later changes to the arrays do not reach the record.
      *
+     * @param kid the key id published in the JWKS and in each token's header
+     * @param algorithm the JWS algorithm, e.g. {@code ES256}
+     * @param privateKey the private key, PKCS#8 DER
+     * @param publicKey the public key, X.509 SubjectPublicKeyInfo DER
+     * @param createdAt when the key was created
      * @throws NullPointerException if any field is null
      */
     public SigningKey {
