@@ -1,6 +1,7 @@
 package dev.sentryagent.idp.core;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,19 +18,33 @@ import java.util.UUID;
  * @param expiresAt {@code exp}
  * @param jti {@code jti}, or null when the token has none
  * @param policyId {@code policy_id}: the trust policy that admitted the exchange, or null
+ * @param audiences {@code aud}, as a list whether the token holds a string or an array (empty
+ *     when it has none)
  */
 public record AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
-                                String ref, Instant expiresAt, String jti, UUID policyId) {
+                                String ref, Instant expiresAt, String jti, UUID policyId, List<String> audiences) {
     public AccessTokenClaims {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        audiences = audiences == null ? List.of() : List.copyOf(audiences);
+    }
+
+    /** Claims without {@code aud}, as version 2's first cut of this record had them. */
+    public AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
+                             String ref, Instant expiresAt, String jti, UUID policyId) {
+        this(subject, scope, clientId, provider, repository, ref, expiresAt, jti, policyId, null);
     }
 
     /** Claims without {@code jti} and {@code policy_id}, as version 1 of this record had them. */
     public AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
                              String ref, Instant expiresAt) {
         this(subject, scope, clientId, provider, repository, ref, expiresAt, null, null);
+    }
+
+    /** True when {@code aud} names {@code audience} (as the string, or among the array). */
+    public boolean isFor(String audience) {
+        return audiences.contains(audience);
     }
 
     /** True when the token carries {@code scope} among its space-separated scopes. */
