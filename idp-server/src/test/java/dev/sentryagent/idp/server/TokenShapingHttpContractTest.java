@@ -280,6 +280,25 @@ abstract class TokenShapingHttpContractTest {
     }
 
     @Test
+    void whenOnlyAPolicyThatDoesNotAdmitListsTheAudienceThenInvalidTargetNotThatPolicysDenial() {
+        String repository = repo();
+        // This policy gets further through its checks than the bare one (it has more of them) but
+        // fails on the runner; the bare one admits the token and lists no audience.
+        createPolicy("repository", repository, "conditions", map("environments", List.of("production"),
+                "runnerEnvironment", "github-hosted"), "audiences", List.of(DEPLOY));
+        createPolicy("repository", repository);
+        Map<String, Object> body = map("token", token(repository).environment("production").selfHosted().mint(),
+                "audience", DEPLOY);
+        String expected = "audience \"" + DEPLOY + "\" is not permitted: it must be this IdP's issuer or one of the "
+                + "audiences of an admitting policy (none lists audiences)";
+
+        JsonNode explained = http.postJson(EVALUATE, body, ADMIN).json();
+        assertThat(explained.get("error").asText()).isEqualTo("invalid_target");
+        assertThat(explained.get("error_description").asText()).isEqualTo(expected);
+        assertError(http.postJson(TOKEN, body, null), 400, "invalid_target", expected);
+    }
+
+    @Test
     void whenPolicyHasTokenTtlThenLifetimeIsItsElseTheServers() throws Exception {
         String repository = repo();
         createPolicy("repository", repository, "tokenTtl", "PT5M");
