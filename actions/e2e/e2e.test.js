@@ -165,3 +165,25 @@ test('issue-token from a branch the policy does not permit fails with the server
     branch = 'main';
   }
 });
+
+test('issue-token with access-token-audience gets a token for that API alone, as the policy allows', async () => {
+  const agent = await admin('POST', '/api/v1/agents', { name: 'deployer' });
+  const agentId = agent.json.agentId;
+  const policy = await admin('POST', '/api/v1/oidc/trust-policies', { repository: REPOSITORY, agentId,
+    audiences: ['https://deploy.example.com', 'https://billing.example.com'], tokenTtl: 'PT5M' });
+  assert.equal(policy.status, 201, JSON.stringify(policy.json));
+
+  const issued = await runAction(join(ROOT, 'actions', 'issue-token'),
+    { 'api-url': api, 'agent-id': agentId, 'access-token-audience': 'https://billing.example.com' }, runner.env);
+  assert.equal(issued.code, 0, issued.stdout + issued.stderr);
+  const jwks = await (await fetch(`${api}/.well-known/jwks.json`)).json();
+  const claims = verifyWithServerJwks(jwks, issued.outputs['access-token']);
+  assert.equal(claims.aud, 'https://billing.example.com');
+  assert.equal(claims.policy_id, policy.json.id);
+  assert.equal(claims.exp - claims.iat, 300);
+
+  const refused = await runAction(join(ROOT, 'actions', 'issue-token'),
+    { 'api-url': api, 'agent-id': agentId, 'access-token-audience': 'https://other.example.com' }, runner.env);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, /::error::HTTP 400 invalid_target: audience "https:\/\/other\.example\.com" is not permitted: it must be this IdP's issuer or one of the audiences of an admitting policy \(https:\/\/deploy\.example\.com, https:\/\/billing\.example\.com\)/);
+});

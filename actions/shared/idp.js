@@ -108,16 +108,19 @@ export function redact(message, secrets) {
 /**
  * Exchanges a GitHub OIDC token from {@code getOidcToken} (called once per attempt: a retried
  * exchange must not replay a token the server may already have spent); bootstrap mode when
- * agentId is empty.
+ * agentId is empty. {@code options.audience}, when given, asks for an access token for that API.
  */
-export async function exchange(apiUrl, getOidcToken, agentId, options) {
+export async function exchange(apiUrl, getOidcToken, agentId, options = {}) {
+  const { audience, ...postOptions } = options;
   const secrets = [];
   const body = async () => {
     const token = await getOidcToken();
     secrets.push(token);
-    return agentId ? { token, provider: 'github', agentId } : { token, provider: 'github' };
+    const request = agentId ? { token, provider: 'github', agentId } : { token, provider: 'github' };
+    // The API the access token is for (its aud); absent, the trust policy's audiences decide.
+    return audience ? { ...request, audience } : request;
   };
-  const result = await postJson(`${apiUrl}/api/v1/oidc/token`, body, { ...options, secrets });
+  const result = await postJson(`${apiUrl}/api/v1/oidc/token`, body, { ...postOptions, secrets });
   if (typeof result.access_token !== 'string' || !result.access_token) {
     throw new ActionError('the token endpoint answered without an access_token');
   }

@@ -20555,14 +20555,16 @@ function redact(message, secrets) {
   }
   return out;
 }
-async function exchange(apiUrl, getOidcToken, agentId, options) {
+async function exchange(apiUrl, getOidcToken, agentId, options = {}) {
+  const { audience, ...postOptions } = options;
   const secrets = [];
   const body = async () => {
     const token = await getOidcToken();
     secrets.push(token);
-    return agentId ? { token, provider: "github", agentId } : { token, provider: "github" };
+    const request = agentId ? { token, provider: "github", agentId } : { token, provider: "github" };
+    return audience ? { ...request, audience } : request;
   };
-  const result = await postJson(`${apiUrl}/api/v1/oidc/token`, body, { ...options, secrets });
+  const result = await postJson(`${apiUrl}/api/v1/oidc/token`, body, { ...postOptions, secrets });
   if (typeof result.access_token !== "string" || !result.access_token) {
     throw new ActionError("the token endpoint answered without an access_token");
   }
@@ -20605,9 +20607,15 @@ async function run(env = process.env) {
       throw new ActionError(`agent-id must be a UUID, got "${agentId}"`);
     }
     const audience = input("audience") || apiUrl;
+    const accessTokenAudience = input("access-token-audience");
     requireOidcEnvironment(env);
     const oidc = oidcTokenSource(getIDToken, audience);
-    const result = await exchange(apiUrl, oidc.next, agentId, { ...retryOptions(env), debug });
+    const result = await exchange(
+      apiUrl,
+      oidc.next,
+      agentId,
+      { ...retryOptions(env), debug, audience: accessTokenAudience || void 0 }
+    );
     setSecret(result.access_token);
     setOutput("access-token", result.access_token);
     setOutput("expires-at", result.expires_at);

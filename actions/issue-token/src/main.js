@@ -13,10 +13,12 @@ export async function run(env = process.env) {
       throw new ActionError(`agent-id must be a UUID, got "${agentId}"`);
     }
     const audience = input('audience') || apiUrl;
+    const accessTokenAudience = input('access-token-audience');
     requireOidcEnvironment(env);
 
     const oidc = oidcTokenSource(core.getIDToken, audience);
-    const result = await exchange(apiUrl, oidc.next, agentId, { ...retryOptions(env), debug: core.debug });
+    const result = await exchange(apiUrl, oidc.next, agentId,
+      { ...retryOptions(env), debug: core.debug, audience: accessTokenAudience || undefined });
     core.setSecret(result.access_token); // before anything else touches the token
     core.setOutput('access-token', result.access_token);
     core.setOutput('expires-at', result.expires_at);

@@ -58,6 +58,35 @@ test('audience defaults to api-url without a trailing slash; an explicit one is 
   assert.equal(asked.searchParams.get('audience'), 'https://custom.example');
 });
 
+test('access-token-audience is sent as the exchange\'s audience; absent, no audience is sent', async () => {
+  behaviour = () => ({ json: { access_token: ACCESS, expires_at: '2026-11-27T18:00:00Z' } });
+  let before = idp.requests.length;
+  let r = await runAction(ACTION, inputs({ 'access-token-audience': 'https://deploy.example.com' }), github.env);
+  assert.equal(r.code, 0, r.stdout);
+  let sent = JSON.parse(idp.requests[before].body);
+  assert.equal(sent.audience, 'https://deploy.example.com');
+  assert.equal(sent.agentId, AGENT);
+  const asked = new URL(github.requests.at(-1).url, 'http://x');
+  assert.equal(asked.searchParams.get('audience'), idp.url, 'the OIDC token\'s audience is still the IdP\'s');
+
+  before = idp.requests.length;
+  r = await runAction(ACTION, inputs(), github.env);
+  assert.equal(r.code, 0, r.stdout);
+  sent = JSON.parse(idp.requests[before].body);
+  assert.equal('audience' in sent, false);
+});
+
+test('an access-token-audience no policy lists fails the step with the server\'s invalid_target', async () => {
+  behaviour = () => ({ status: 400, json: { error: 'invalid_target', error_description: 'audience '
+    + '"https://other.example" is not permitted: it must be this IdP\'s issuer or one of the audiences of an '
+    + 'admitting policy (https://deploy.example.com)' } });
+  const before = idp.requests.length;
+  const r = await runAction(ACTION, inputs({ 'access-token-audience': 'https://other.example' }), github.env);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^::error::HTTP 400 invalid_target: audience "https:\/\/other\.example" is not permitted/m);
+  assert.equal(idp.requests.length - before, 1);
+});
+
 test('403 fails the step with the server description, without retrying', async () => {
   behaviour = () => ({ status: 403, json: { error: 'access_denied',
     error_description: 'Branch not permitted: branch dev is not permitted; the trust policies for repository o/r permit branches main' } });

@@ -20555,14 +20555,16 @@ function redact(message, secrets) {
   }
   return out;
 }
-async function exchange(apiUrl, getOidcToken, agentId, options) {
+async function exchange(apiUrl, getOidcToken, agentId, options = {}) {
+  const { audience, ...postOptions } = options;
   const secrets = [];
   const body = async () => {
     const token = await getOidcToken();
     secrets.push(token);
-    return agentId ? { token, provider: "github", agentId } : { token, provider: "github" };
+    const request = agentId ? { token, provider: "github", agentId } : { token, provider: "github" };
+    return audience ? { ...request, audience } : request;
   };
-  const result = await postJson(`${apiUrl}/api/v1/oidc/token`, body, { ...options, secrets });
+  const result = await postJson(`${apiUrl}/api/v1/oidc/token`, body, { ...postOptions, secrets });
   if (typeof result.access_token !== "string" || !result.access_token) {
     throw new ActionError("the token endpoint answered without an access_token");
   }

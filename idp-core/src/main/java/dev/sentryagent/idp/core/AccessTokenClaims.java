@@ -1,6 +1,7 @@
 package dev.sentryagent.idp.core;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,9 +18,11 @@ import java.util.UUID;
  * @param expiresAt {@code exp}
  * @param jti {@code jti}, or null when the token has none
  * @param policyId {@code policy_id}: the trust policy that admitted the exchange, or null
+ * @param audiences {@code aud}, as a list whether the token holds a string or an array (empty
+ *     when it has none)
  */
 public record AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
-                                String ref, Instant expiresAt, String jti, UUID policyId) {
+                                String ref, Instant expiresAt, String jti, UUID policyId, List<String> audiences) {
     /**
      * Checks the claims every token of this IdP carries.
      *
@@ -32,12 +35,20 @@ public record AccessTokenClaims(String subject, String scope, String clientId, S
      * @param expiresAt {@code exp}
      * @param jti {@code jti}, or null when the token has none
      * @param policyId {@code policy_id}: the trust policy that admitted the exchange, or null
+     * @param audiences {@code aud}, as a list (one entry when the claim is a string)
      * @throws NullPointerException if {@code subject}, {@code scope} or {@code expiresAt} is null
      */
     public AccessTokenClaims {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        audiences = audiences == null ? List.of() : List.copyOf(audiences);
+    }
+
+    /** Claims without {@code aud}, as version 2's first cut of this record had them. */
+    public AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
+                             String ref, Instant expiresAt, String jti, UUID policyId) {
+        this(subject, scope, clientId, provider, repository, ref, expiresAt, jti, policyId, null);
     }
 
     /**
@@ -54,6 +65,15 @@ public record AccessTokenClaims(String subject, String scope, String clientId, S
     public AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
                              String ref, Instant expiresAt) {
         this(subject, scope, clientId, provider, repository, ref, expiresAt, null, null);
+    }
+
+    /**
+     * {@return true when {@code aud} names {@code audience}, as the string or among the array}
+     *
+     * @param audience the audience to look for
+     */
+    public boolean isFor(String audience) {
+        return audiences.contains(audience);
     }
 
     /**

@@ -64,7 +64,8 @@ public final class AccessTokenIssuer {
     /**
      * Issues a signed access token for {@code context}: subject the agent (or, for a bootstrap
      * token, the CI subject), scope {@link Scopes#AGENT} (or {@link Scopes#AGENTS_WRITE}), the
-     * exchanged identity as {@code act}, and the admitting policy.
+     * exchanged identity as {@code act}, and the admitting policy; {@code aud} and lifetime as the
+     * context shapes them, else this issuer's defaults.
      *
      * @throws SigningFailedException when the current key cannot sign
      * @throws UnavailableException when the key store cannot be reached
@@ -73,12 +74,19 @@ public final class AccessTokenIssuer {
         SigningKeyRing.LoadedKey key = keys.current();
         WorkloadIdentity identity = context.identity();
         Instant now = clock.instant();
-        Instant expiresAt = now.plus(tokenTtl);
+        Duration ttl = context.tokenTtl() == null ? tokenTtl : context.tokenTtl();
+        Instant expiresAt = now.plus(ttl);
         String scope = context.agentId() == null ? Scopes.AGENTS_WRITE : Scopes.AGENT;
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(context.agentId() == null ? identity.subject() : context.agentId().toString());
-        claims.setAudience(audience);
+        if (context.audiences() == null) {
+            claims.setAudience(audience);
+        } else if (context.audiences().size() == 1) {
+            claims.setAudience(context.audiences().get(0)); // RFC 7519: a single audience may be a string
+        } else {
+            claims.setAudience(context.audiences());
+        }
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
         claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
         claims.setJwtId(newJti());
@@ -101,7 +109,7 @@ public final class AccessTokenIssuer {
             throw new SigningFailedException("Signing the access token failed", e);
         }
         return new ExchangeResult(token, Instant.ofEpochSecond(expiresAt.getEpochSecond()),
-                tokenTtl.toSeconds(), scope, context.agentId(), context.policyId());
+                ttl.toSeconds(), scope, context.agentId(), context.policyId());
     }
 
     /**
@@ -124,7 +132,8 @@ public final class AccessTokenIssuer {
 
     /**
      * Verifies an access token this IdP issued (signature by a published key, {@code typ},
-     * issuer, audience, expiry) and returns its claims.
+     * issuer, expiry), whatever resource server its {@code aud} names, and returns its claims.
+     * A route of this IdP that accepts access tokens uses {@link #verifyForThisIdp} instead.
      *
      * @throws InvalidTokenException when it is not a valid token of ours
      */
@@ -134,7 +143,8 @@ public final class AccessTokenIssuer {
         }
         JwtConsumer consumer = new JwtConsumerBuilder()
                 .setExpectedIssuer(issuer)
-                .setExpectedAudience(audience)
+                // Tokens shaped for a policy's audiences are ours too; verifyForThisIdp checks aud.
+                .setSkipDefaultAudienceValidation()
                 .setRequireExpirationTime()
                 .setRequireSubject()
                 .setRequireJwtId()
@@ -164,10 +174,36 @@ public final class AccessTokenIssuer {
             return new AccessTokenClaims(claims.getSubject(), scope, claims.getStringClaimValue("client_id"),
                     claims.getStringClaimValue("provider"), claims.getStringClaimValue("repository"),
                     claims.getStringClaimValue("ref"), Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
-                    claims.getJwtId(), policyId(claims.getStringClaimValue("policy_id")));
+                    claims.getJwtId(), policyId(claims.getStringClaimValue("policy_id")), claims.getAudience());
         } catch (MalformedClaimException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
         }
+    }
+
+    /**
+     * Verifies an access token this IdP issued for this IdP itself: {@link #verify}, and its
+     * {@code aud} names this IdP ({@link #isOwnAudience}). A token shaped for another resource
+     * server (a trust policy's {@code audiences}, or a requested audience) is good there and
+     * nowhere else, so this IdP's own routes refuse it.
+     *
+     * @throws InvalidTokenException when it is not a valid token of ours, or is for another audience
+     */
+    public AccessTokenClaims verifyForThisIdp(String token) {
+        AccessTokenClaims claims = verify(token);
+        if (claims.audiences().stream().noneMatch(this::isOwnAudience)) {
+            throw new InvalidTokenException(TokenFailure.AUDIENCE, "The access token is for another audience, not "
+                    + "this IdP: exchange the OIDC token with audience " + issuer + " for a token this IdP accepts");
+        }
+        return claims;
+    }
+
+    /**
+     * True when {@code audience} names this IdP: its issuer, or the default audience it was
+     * configured with. A request may always ask for it; only other audiences need a trust policy
+     * listing them.
+     */
+    public boolean isOwnAudience(String audience) {
+        return issuer.equals(audience) || this.audience.equals(audience);
     }
 
     private static UUID policyId(String value) {

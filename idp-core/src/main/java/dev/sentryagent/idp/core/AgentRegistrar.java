@@ -47,13 +47,13 @@ public final class AgentRegistrar {
      * Registers an agent on the authority of {@code accessToken}, which must be a valid token of
      * this IdP with scope {@code agents:write}.
      *
-     * @throws InvalidTokenException the token is not a valid token of ours, was already used, or
-     *     its trust policy has been deleted
+     * @throws InvalidTokenException the token is not a valid token of ours, is for another
+     *     audience than this IdP, was already used, or its trust policy has been deleted
      * @throws InsufficientScopeException when it lacks the scope
      * @throws InvalidRequestException bad name or description (the token is not spent)
      */
     public Agent registerWithToken(String accessToken, String name, String description) {
-        AccessTokenClaims caller = tokens.verify(accessToken);
+        AccessTokenClaims caller = tokens.verifyForThisIdp(accessToken);
         if (!caller.hasScope(Scopes.AGENTS_WRITE)) {
             throw new InsufficientScopeException(Scopes.AGENTS_WRITE, "The access token lacks scope " + Scopes.AGENTS_WRITE
                     + ": only a bootstrap token (or the admin token) can register agents");

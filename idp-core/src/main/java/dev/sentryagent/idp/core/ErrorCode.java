@@ -9,6 +9,10 @@ package dev.sentryagent.idp.core;
 public enum ErrorCode {
     INVALID_REQUEST("invalid_request"),
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type"),
+    /** A requested audience (RFC 8693 {@code audience} / RFC 8707 {@code resource}) this IdP will not issue for. */
+    INVALID_TARGET("invalid_target"),
+    /** A requested scope other than the one the exchange's mode issues (RFC 6749 section 5.2). */
+    INVALID_SCOPE("invalid_scope"),
     INVALID_TOKEN("invalid_token"),
     ACCESS_DENIED("access_denied"),
     INSUFFICIENT_SCOPE("insufficient_scope"),

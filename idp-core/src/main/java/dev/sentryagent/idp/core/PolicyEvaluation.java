@@ -17,7 +17,7 @@ import java.util.Objects;
 public record PolicyEvaluation(TrustPolicy admitted, String error, String description, DenialReason reason,
                                List<PolicyTrace> policies) {
     /** The {@code error} of a requested audience no admitting policy lists. */
-    public static final String INVALID_TARGET = "invalid_target";
+    public static final String INVALID_TARGET = ErrorCode.INVALID_TARGET.wireName();
 
     /**
      * Copies {@code policies}.
@@ -46,6 +46,10 @@ public record PolicyEvaluation(TrustPolicy admitted, String error, String descri
                 policies);
     }
 
+    static PolicyEvaluation invalidTarget(InvalidTargetException refusal, List<PolicyTrace> policies) {
+        return new PolicyEvaluation(null, refusal.code().wireName(), refusal.getMessage(), null, policies);
+    }
+
     /** {@return true when a policy admits the token} */
     public boolean allowed() {
         return admitted != null;
@@ -56,14 +60,14 @@ public record PolicyEvaluation(TrustPolicy admitted, String error, String descri
      *
      * @return the policy that admits the token
      * @throws AccessDeniedException the denial, when no policy admits the token
-     * @throws InvalidRequestException when only the requested audience fails
+     * @throws InvalidTargetException when policies admit the token but none lists the requested audience
      */
     public TrustPolicy orThrow() {
         if (admitted != null) {
             return admitted;
         }
         if (reason == null) {
-            throw new InvalidRequestException(description);
+            throw new InvalidTargetException(description);
         }
         throw new AccessDeniedException(reason, description.substring(reason.prefix().length() + 2));
     }

@@ -44,6 +44,10 @@ public final class PolicyGate {
             .thenComparing(p -> p.conditions().isEmpty())             // a conditioned policy before a bare one
             .thenComparing(TrustPolicy::createdAt)
             .thenComparing(p -> p.id().toString());
+    /** Which of the policies listing a requested audience issues the token: the contract's "earliest created". */
+    private static final Comparator<TrustPolicy> EARLIEST = Comparator.comparing(TrustPolicy::createdAt)
+            .thenComparing(p -> p.id().toString());
+    private static final String AUDIENCE = "audience";
 
     private final TrustPolicyRepository policies;
     private final AgentRepository agents;
@@ -97,8 +101,21 @@ public final class PolicyGate {
      *     policies expected
      */
     public TrustPolicy admit(WorkloadIdentity identity, UUID agentId) {
+        return admit(identity, agentId, null);
+    }
+
+    /**
+     * Exchange mode for a requested audience: as {@link #admit(WorkloadIdentity, UUID)}, and the
+     * admitting policy must list {@code audience} in its {@code audiences}; of the admitting
+     * policies that do, the earliest created is the one returned.
+     *
+     * @param audience a requested audience other than the IdP's own, or null for none
+     * @throws AccessDeniedException no policy admits the token, whatever the audience
+     * @throws InvalidTargetException policies admit the token but none lists {@code audience}
+     */
+    public TrustPolicy admit(WorkloadIdentity identity, UUID agentId, String audience) {
         Candidates candidates = candidates(identity, agentId);
-        TrustPolicy policy = decide(identity, agentId, null, candidates).orThrow();
+        TrustPolicy policy = decide(identity, agentId, audience, candidates).orThrow();
         if (candidates.pin != null && policy.pinnedIds().isPresent()
                 && candidates.all.stream().allMatch(p -> p.pinnedIds().isPresent())) {
             return policy;
@@ -120,7 +137,8 @@ public final class PolicyGate {
      * Evaluation mode: what {@link #admit} would decide now, with the trace of every candidate;
      * pins nothing and writes nothing.
      *
-     * @param audience a requested audience to check against the policies' {@code audiences}, or null
+     * @param audience a requested audience other than the IdP's own, to check against the
+     *     policies' {@code audiences}, or null
      */
     public PolicyEvaluation evaluate(WorkloadIdentity identity, UUID agentId, String audience) {
         return decide(identity, agentId, audience, candidates(identity, agentId));
@@ -148,9 +166,17 @@ public final class PolicyGate {
         for (TrustPolicy policy : candidates.all) {
             traces.add(trace(policy, identity, agentId, audience, candidates.pin));
         }
+        // The contract's order: first whether a policy admits the token at all (else 403), only
+        // then whether one of those lists the requested audience (else 400 invalid_target).
+        // The audience check is each trace's last, so a trace failing only on it admits the token.
         List<TrustPolicy> admitting = new ArrayList<>();
+        List<TrustPolicy> listingAudience = new ArrayList<>();
         for (int i = 0; i < traces.size(); i++) {
-            if (traces.get(i).admits()) {
+            PolicyTrace trace = traces.get(i);
+            if (trace.admits()) {
+                listingAudience.add(candidates.all.get(i));
+            }
+            if (trace.firstFailure().map(c -> c.condition().equals(AUDIENCE)).orElse(true)) {
                 admitting.add(candidates.all.get(i));
             }
         }
@@ -167,10 +193,24 @@ public final class PolicyGate {
                     : "no trust policy for provider " + identity.provider() + ", repository "
                     + identity.repository() + " and agent " + agentId), traces);
         }
-        if (!admitting.isEmpty()) {
+        if (admitting.isEmpty()) {
+            return denial(identity, agentId, candidates.all, traces, candidates.pin);
+        }
+        if (audience == null) {
             return PolicyEvaluation.allow(admitting.stream().min(PREFERENCE).orElseThrow(), traces);
         }
-        return denial(identity, agentId, candidates.all, traces, candidates.pin);
+        if (listingAudience.isEmpty()) {
+            Set<String> permitted = new LinkedHashSet<>();
+            admitting.stream().sorted(EARLIEST).forEach(p -> {
+                if (p.audiences() != null) {
+                    permitted.addAll(p.audiences());
+                }
+            });
+            return PolicyEvaluation.invalidTarget(new InvalidTargetException("audience " + Names.quote(audience)
+                    + " is not permitted: it must be this IdP's issuer or one of the audiences of an admitting policy ("
+                    + (permitted.isEmpty() ? "none lists audiences" : String.join(", ", permitted)) + ")"), traces);
+        }
+        return PolicyEvaluation.allow(listingAudience.stream().min(EARLIEST).orElseThrow(), traces);
     }
 
     private PolicyTrace trace(TrustPolicy policy, WorkloadIdentity identity, UUID agentId, String audience,
@@ -219,7 +259,7 @@ public final class PolicyGate {
                     c.runnerEnvironment(), identity.runnerEnvironment()));
         }
         if (audience != null) {
-            checks.add(new PolicyCheck("audience", policy.audiences() != null && policy.audiences().contains(audience),
+            checks.add(new PolicyCheck(AUDIENCE, policy.audiences() != null && policy.audiences().contains(audience),
                     policy.audiences() == null ? "the issuer only" : String.join(", ", policy.audiences()), audience));
         }
         return new PolicyTrace(policy.id(), checks.stream().allMatch(PolicyCheck::ok), checks);
@@ -281,15 +321,9 @@ public final class PolicyGate {
                     + " is not protected; " + policiesFor + " permit only protected refs";
             case "runnerEnvironment" -> "runner environment " + Names.quote(actual) + " is not permitted; "
                     + policiesFor + " permit " + permitted;
-            case "audience" -> null;
             default -> condition + " " + Names.quote(actual) + " is not permitted; " + policiesFor + " permit "
                     + permitted;
         };
-        if (detail == null) {
-            return new PolicyEvaluation(null, PolicyEvaluation.INVALID_TARGET, "audience " + Names.quote(actual)
-                    + " is not permitted: it must be this IdP's issuer or one of the audiences of an admitting policy ("
-                    + permitted + ")", null, traces);
-        }
         return PolicyEvaluation.deny(new AccessDeniedException(DenialReason.TRUST_POLICY_VIOLATION, detail), traces);
     }
 

@@ -51,6 +51,8 @@ public final class TokenExchanger {
      * @throws InvalidRequestException unknown provider
      * @throws InvalidTokenException the token failed verification or was exchanged before
      * @throws AccessDeniedException no trust policy admits it
+     * @throws InvalidTargetException the requested audience is neither this IdP nor listed by an
+     *     admitting policy
      * @throws UnavailableException the store or the provider's keys cannot be reached
      */
     public ExchangeResult exchange(ExchangeRequest request) {
@@ -62,8 +64,9 @@ public final class TokenExchanger {
                     identity.expiresAt().plus(provider.clockSkew()))) {
                 throw new InvalidTokenException(TokenFailure.REPLAY, ALREADY_EXCHANGED);
             }
-            TrustPolicy policy = gate.admit(identity, request.agentId());
-            ExchangeResult result = tokens.issue(new AccessTokenContext(identity, request.agentId(), policy.id()));
+            TrustPolicy policy = gate.admit(identity, request.agentId(), policyAudience(request));
+            ExchangeResult result = tokens.issue(AccessTokenContext.shaped(identity, request.agentId(), policy,
+                    request.audience()));
             LOG.info("exchange allowed provider={} repository={} ref={} event={} agent={} policy={} jti={} expires={}",
                     identity.provider(), identity.repository(), Names.loggable(identity.ref()),
                     Names.loggable(identity.event()), request.agentId() == null ? "bootstrap" : request.agentId(),
@@ -89,11 +92,24 @@ public final class TokenExchanger {
      * token's {@code jti}, pinning ids or issuing anything. A token whose signature verifies but
      * that is expired, not yet valid or already exchanged is still evaluated against the policies.
      *
-     * @param audience a requested audience to check against the policies' {@code audiences}, or null
+     * @param audience a requested audience, replacing the request's own, or null for the request's
      * @throws InvalidRequestException unknown provider
      * @throws UnavailableException the store or the provider's keys cannot be reached
      */
     public Explanation explain(ExchangeRequest request, String audience) {
+        return explain(audience == null ? request : request.withAudience(audience));
+    }
+
+    /**
+     * What {@link #exchange} would answer for {@code request} (its audience included) now, and
+     * why, without spending the token's {@code jti}, pinning ids or issuing anything. A token whose
+     * signature verifies but that is expired, not yet valid or already exchanged is still
+     * evaluated against the policies.
+     *
+     * @throws InvalidRequestException unknown provider
+     * @throws UnavailableException the store or the provider's keys cannot be reached
+     */
+    public Explanation explain(ExchangeRequest request) {
         OidcProvider provider = provider(request);
         TokenInspection inspection;
         try {
@@ -105,9 +121,7 @@ public final class TokenExchanger {
         WorkloadIdentity identity = inspection.identity();
         boolean spent = replayGuard.wasUsed(identity.issuer(), identity.jti());
         // The same decision as the exchange's, in the gate's mode that writes nothing.
-        // The issuer is always a permitted audience; only another one needs a policy's audiences.
-        PolicyEvaluation evaluation = gate.evaluate(identity, request.agentId(),
-                tokens.issuer().equals(audience) ? null : audience);
+        PolicyEvaluation evaluation = gate.evaluate(identity, request.agentId(), policyAudience(request));
         String tokenFailure = inspection.timeFailure() != null ? inspection.timeFailure().getMessage()
                 : spent ? ALREADY_EXCHANGED : null;
         Explanation.Verification verification = new Explanation.Verification(tokenFailure == null, tokenFailure, spent);
@@ -117,6 +131,15 @@ public final class TokenExchanger {
         }
         return new Explanation(evaluation.allowed(), evaluation.error(), evaluation.description(), verification,
                 identity.claims(), evaluation.policies());
+    }
+
+    /**
+     * The requested audience the trust policies must list, or null: none was requested, or it
+     * names this IdP, which any admitted exchange may ask for. Exchange and explanation both ask here.
+     */
+    private String policyAudience(ExchangeRequest request) {
+        String audience = request.audience();
+        return audience == null || tokens.isOwnAudience(audience) ? null : audience;
     }
 
     /** The issuer of this exchanger's access tokens: verify them, publish and rotate their keys. */

@@ -52,6 +52,31 @@ class AccessTokenIssuerTest {
     }
 
     @Test
+    void issueWhenShapedThenAudAndLifetimeFromTheContextAndOnlyOwnAudienceServesThisIdp() throws Exception {
+        AccessTokenIssuer issuer = AccessTokenIssuer.builder().issuer(IDP).signingKeys(new InMemoryStore().signingKeys())
+                .build();
+        WorkloadIdentity identity = provider.verify(github.token().repository("octo-org/octo-repo").mint());
+        UUID policy = UUID.randomUUID();
+
+        ExchangeResult several = issuer.issue(new AccessTokenContext(identity, null, policy,
+                java.util.List.of("https://a.example.test", "https://b.example.test"), java.time.Duration.ofMinutes(2)));
+        AccessTokenClaims severalClaims = issuer.verify(several.accessToken());
+        assertThat(severalClaims.audiences()).containsExactly("https://a.example.test", "https://b.example.test");
+        assertThat(several.expiresIn()).isEqualTo(120);
+        assertThatThrownBy(() -> issuer.verifyForThisIdp(several.accessToken()))
+                .isInstanceOfSatisfying(InvalidTokenException.class,
+                        e -> assertThat(e.failure()).isEqualTo(TokenFailure.AUDIENCE))
+                .hasMessage("The access token is for another audience, not this IdP: exchange the OIDC token with "
+                        + "audience " + IDP + " for a token this IdP accepts");
+
+        ExchangeResult own = issuer.issue(new AccessTokenContext(identity, null, policy, java.util.List.of(IDP), null));
+        assertThat(issuer.verifyForThisIdp(own.accessToken()).isFor(IDP)).isTrue();
+        assertThat(own.expiresIn()).isEqualTo(issuer.tokenTtl().toSeconds());
+        JwtClaims raw = TokenExchangerTest.verifyWith(issuer.jwksJson(), IDP, IDP, own.accessToken());
+        assertThat(raw.getClaimValue("aud")).as("one audience is a string").isEqualTo(IDP);
+    }
+
+    @Test
     void exchangerWhenGivenAnIssuerThenSignsWithIt() {
         InMemoryStore store = new InMemoryStore();
         AccessTokenIssuer issuer = AccessTokenIssuer.builder().issuer(IDP).signingKeys(store.signingKeys()).build();

@@ -273,7 +273,7 @@ public abstract class HttpContractTest {
         assertError(http.postJson("/api/v1/oidc/token", map("token", "x.y.z", "agentId", "not-a-uuid"), null), 400,
                 "invalid_request", "agentId must be a UUID");
         assertError(http.postJson("/api/v1/oidc/token", map("token", "x.y.z", "agent_id", UUID.randomUUID().toString()),
-                null), 400, "invalid_request", "unknown field \"agent_id\"; allowed fields: agentId, provider, token");
+                null), 400, "invalid_request", "unknown field \"agent_id\"; allowed fields: agentId, audience, provider, scope, token");
         assertError(http.postJson("/api/v1/oidc/token", "[1,2]", null), 400, "invalid_request",
                 "request body must be a JSON object");
     }

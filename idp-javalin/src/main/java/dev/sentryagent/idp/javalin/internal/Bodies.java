@@ -115,12 +115,31 @@ public final class Bodies {
      * {@code allowed}; a parameter given twice is refused.
      */
     public static Map<String, String> form(byte[] body, Set<String> allowed) {
+        Map<String, String> params = form(body);
+        for (String name : params.keySet()) {
+            if (!allowed.contains(name)) {
+                throw new InvalidRequestException("unknown parameter \"" + printable(name)
+                        + "\"; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+        return params;
+    }
+
+    /**
+     * An {@code application/x-www-form-urlencoded} body, every parameter kept whatever its name
+     * (OAuth endpoints ignore the ones they do not know, RFC 6749 section 3.2); a parameter given
+     * twice is refused (section 3.1), and empty pairs ({@code a=1&&b=2}) are skipped.
+     */
+    public static Map<String, String> form(byte[] body) {
         Map<String, String> params = new LinkedHashMap<>();
         String text = new String(body, StandardCharsets.US_ASCII);
         if (text.isEmpty()) {
             return params;
         }
         for (String pair : text.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
             int eq = pair.indexOf('=');
             String name;
             String value;
@@ -132,12 +151,6 @@ public final class Bodies {
             }
             if (params.put(name, value) != null) {
                 throw new InvalidRequestException("parameter " + printable(name) + " is given more than once");
-            }
-        }
-        for (String name : params.keySet()) {
-            if (!allowed.contains(name)) {
-                throw new InvalidRequestException("unknown parameter \"" + printable(name)
-                        + "\"; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         return params;

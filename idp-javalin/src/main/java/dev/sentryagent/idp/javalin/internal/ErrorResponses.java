@@ -30,7 +30,7 @@ public final class ErrorResponses {
     /** What {@code e} looks like on the wire. */
     static WireError of(IdpException e) {
         return switch (e.code()) {
-            case INVALID_REQUEST, UNSUPPORTED_GRANT_TYPE -> new WireError(400, null, null);
+            case INVALID_REQUEST, UNSUPPORTED_GRANT_TYPE, INVALID_TARGET, INVALID_SCOPE -> new WireError(400, null, null);
             case INVALID_TOKEN -> new WireError(401, "Bearer error=\"invalid_token\"", null);
             case ACCESS_DENIED -> new WireError(403, null, null);
             case INSUFFICIENT_SCOPE -> new WireError(403, "Bearer error=\"insufficient_scope\", scope=\""

@@ -12,16 +12,21 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A token request, as JSON ({@code token}, {@code provider}, {@code agentId}) or as an RFC 8693
- * form ({@code grant_type}, {@code subject_token}, ...), converted to one {@link ExchangeRequest}
- * (Spring Authorization Server's converter step). It checks what the wire says and nothing the
- * exchange decides.
+ * A token request, as JSON ({@code token}, {@code provider}, {@code agentId}, {@code audience},
+ * {@code scope}) or as an RFC 8693 form ({@code grant_type}, {@code subject_token}, ...),
+ * converted to one {@link ExchangeRequest} (Spring Authorization Server's converter step). It
+ * checks what the wire says and nothing the exchange decides.
+ *
+ * <p>JSON refuses unknown fields, so that a typo never silently changes the mode. A form, the
+ * OAuth clients' way, ignores parameters it does not know (RFC 6749 section 3.2: {@code client_id}
+ * of a public client, anything else a library adds) and refuses a parameter given twice;
+ * {@code audience} (RFC 8693) and {@code resource} (RFC 8707) both name the audience.
  */
 public final class ExchangeRequestConverter {
     public static final String TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
-    private static final Set<String> JSON_FIELDS = Set.of("token", "provider", "agentId");
-    private static final Set<String> FORM_PARAMS = Set.of("grant_type", "subject_token", "subject_token_type",
-            "agent_id", "provider", "requested_token_type");
+    private static final Set<String> JSON_FIELDS = Set.of("token", "provider", "agentId", "audience", "scope");
+    private static final Set<String> REQUESTED_TOKEN_TYPES = Set.of(ExchangeResult.ISSUED_TOKEN_TYPE,
+            "urn:ietf:params:oauth:token-type:jwt");
     private static final Set<String> SUBJECT_TOKEN_TYPES = Set.of(
             "urn:ietf:params:oauth:token-type:id_token", "urn:ietf:params:oauth:token-type:jwt");
 
@@ -49,11 +54,12 @@ public final class ExchangeRequestConverter {
 
     private static ExchangeRequest fromJson(byte[] body) {
         ObjectNode json = Bodies.jsonObject(body, JSON_FIELDS);
-        return request(Fields.string(json, "provider"), Fields.string(json, "token"), Fields.uuid(json, "agentId"));
+        return request(Fields.string(json, "provider"), Fields.string(json, "token"), Fields.uuid(json, "agentId"),
+                Fields.string(json, "audience"), Fields.string(json, "scope"));
     }
 
     private static ExchangeRequest fromForm(byte[] body) {
-        Map<String, String> form = Bodies.form(body, FORM_PARAMS);
+        Map<String, String> form = Bodies.form(body);
         if (!TOKEN_EXCHANGE_GRANT.equals(form.get("grant_type"))) {
             throw new UnsupportedGrantTypeException("grant_type must be " + TOKEN_EXCHANGE_GRANT);
         }
@@ -63,16 +69,27 @@ public final class ExchangeRequestConverter {
                     + String.join(" or ", SUBJECT_TOKEN_TYPES.stream().sorted().toList()));
         }
         String requested = form.get("requested_token_type");
-        if (requested != null && !requested.equals(ExchangeResult.ISSUED_TOKEN_TYPE)) {
-            throw new InvalidRequestException("requested_token_type must be " + ExchangeResult.ISSUED_TOKEN_TYPE);
+        // Our access tokens are JWTs, so a client asking for either type gets one.
+        if (requested != null && !REQUESTED_TOKEN_TYPES.contains(requested)) {
+            throw new InvalidRequestException("requested_token_type must be "
+                    + String.join(" or ", REQUESTED_TOKEN_TYPES.stream().sorted().toList()));
         }
-        return request(form.get("provider"), form.get("subject_token"), Fields.uuid("agent_id", form.get("agent_id")));
+        String audience = form.get("audience");
+        String resource = form.get("resource");
+        if (audience != null && resource != null && !audience.equals(resource)) {
+            throw new InvalidRequestException("audience and resource name different audiences; "
+                    + "give one audience, as either parameter");
+        }
+        return request(form.get("provider"), form.get("subject_token"), Fields.uuid("agent_id", form.get("agent_id")),
+                audience != null ? audience : resource, form.get("scope"));
     }
 
-    private static ExchangeRequest request(String provider, String token, UUID agentId) {
+    private static ExchangeRequest request(String provider, String token, UUID agentId, String audience,
+                                           String scope) {
         if (TokenLimits.tooLong(token)) {
             throw HttpError.tooLarge("token", TokenLimits.MAX_TOKEN_LENGTH);
         }
-        return new ExchangeRequest(provider == null ? ExchangeRequest.DEFAULT_PROVIDER : provider, token, agentId);
+        return new ExchangeRequest(provider == null ? ExchangeRequest.DEFAULT_PROVIDER : provider, token, agentId,
+                audience, scope);
     }
 }

@@ -37,8 +37,8 @@ public final class ExplainRoute {
         }
         String provider = Fields.string(json, "provider");
         Explanation explanation = exchanger.explain(new ExchangeRequest(
-                provider == null ? ExchangeRequest.DEFAULT_PROVIDER : provider, token, Fields.uuid(json, "agentId")),
-                Fields.string(json, "audience"));
+                provider == null ? ExchangeRequest.DEFAULT_PROVIDER : provider, token, Fields.uuid(json, "agentId"),
+                Fields.string(json, "audience"), null));
         Json.respond(ctx, 200, explanation(explanation));
     }
 

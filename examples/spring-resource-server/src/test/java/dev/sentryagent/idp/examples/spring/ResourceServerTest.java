@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -49,6 +50,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class ResourceServerTest {
     private static final String ADMIN = "example-admin-secret-0123456789-abcdefghij";
     private static final String REPOSITORY = "octo-org/deployer";
+    private static final String DEPLOY_API = "https://deploy.example.com";
+    private static final String BILLING_API = "https://billing.example.com";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -59,6 +62,9 @@ class ResourceServerTest {
     private ConfigurableApplicationContext api;
     private String apiBase;
     private String agentId;
+    private ConfigurableApplicationContext deployApi;
+    private String deployApiBase;
+    private String deployAgentId;
 
     @BeforeAll
     void start() throws IOException {
@@ -73,6 +79,10 @@ class ResourceServerTest {
         agentId = post("/api/v1/agents", Map.of("name", "deployer"), ADMIN).json().get("agentId").asText();
         post("/api/v1/oidc/trust-policies", Map.of("repository", REPOSITORY, "agentId", agentId), ADMIN).expect(201);
         post("/api/v1/oidc/trust-policies", Map.of("repository", REPOSITORY), ADMIN).expect(201);
+        // An agent whose tokens are for two APIs, not for every API that trusts the IdP.
+        deployAgentId = post("/api/v1/agents", Map.of("name", "per-api"), ADMIN).json().get("agentId").asText();
+        post("/api/v1/oidc/trust-policies", Map.of("repository", REPOSITORY, "agentId", deployAgentId,
+                "audiences", List.of(DEPLOY_API, BILLING_API)), ADMIN).expect(201);
 
         api = new SpringApplicationBuilder(ResourceServerApplication.class).run(
                 "--server.port=0",
@@ -84,12 +94,25 @@ class ResourceServerTest {
                         + "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration,"
                         + "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration");
         apiBase = "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort();
+        // The same example as the deploy API: one property names the audience it requires.
+        deployApi = new SpringApplicationBuilder(ResourceServerApplication.class).run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer,
+                "--IDP_AUDIENCE=" + DEPLOY_API,
+                "--spring.autoconfigure.exclude="
+                        + "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration,"
+                        + "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration");
+        deployApiBase = "http://127.0.0.1:" + ((WebServerApplicationContext) deployApi).getWebServer().getPort();
     }
 
     @AfterAll
     void stop() throws IOException {
         if (api != null) {
             api.close();
+        }
+        if (deployApi != null) {
+            deployApi.close();
         }
         if (idp != null) {
             idp.close();
@@ -186,6 +209,42 @@ class ResourceServerTest {
     }
 
     @Test
+    void whenTokenRequestedForThePerApiAudienceThenThatApiAcceptsItAndNoOther() {
+        String forDeploy = exchange(Map.of("token", github.token().repository(REPOSITORY).mint(),
+                "agentId", deployAgentId, "audience", DEPLOY_API));
+
+        Response atDeploy = callApi(deployApiBase, "/agent/whoami", forDeploy);
+        assertThat(atDeploy.status()).as(atDeploy.body()).isEqualTo(200);
+        assertThat(atDeploy.json().get("agentId").asText()).isEqualTo(deployAgentId);
+
+        Response atIssuerAudienceApi = callApi("/agent/whoami", forDeploy);
+        assertThat(atIssuerAudienceApi.status()).isEqualTo(401);
+        assertThat(atIssuerAudienceApi.header("WWW-Authenticate")).contains("The aud claim is not valid");
+    }
+
+    @Test
+    void whenTokenRequestedForTheOtherPolicyAudienceThenTheDeployApiRefusesIt() {
+        String forBilling = exchange(Map.of("token", github.token().repository(REPOSITORY).mint(),
+                "agentId", deployAgentId, "audience", BILLING_API));
+
+        Response r = callApi(deployApiBase, "/agent/whoami", forBilling);
+
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).contains("The aud claim is not valid");
+    }
+
+    @Test
+    void whenNoAudienceRequestedThenTheTokenCarriesEveryPolicyAudience() {
+        // aud is then ["https://deploy.example.com", "https://billing.example.com"]: good at both
+        // APIs, which is why a caller of one API asks for that one.
+        String forBoth = exchange(Map.of("token", github.token().repository(REPOSITORY).mint(),
+                "agentId", deployAgentId));
+
+        assertThat(callApi(deployApiBase, "/agent/whoami", forBoth).status()).isEqualTo(200);
+        assertThat(callApi("/agent/whoami", forBoth).status()).isEqualTo(401);
+    }
+
+    @Test
     void whoamiWithoutTokenThenUnauthorized() {
         Response r = callApi("/agent/whoami", null);
 
@@ -247,7 +306,11 @@ class ResourceServerTest {
     }
 
     private Response callApi(String path, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiBase + path)).timeout(Duration.ofSeconds(30));
+        return callApi(apiBase, path, bearer);
+    }
+
+    private Response callApi(String base, String path, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }

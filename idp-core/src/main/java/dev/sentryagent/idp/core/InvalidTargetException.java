@@ -1,0 +1,13 @@
+package dev.sentryagent.idp.core;
+
+/**
+ * The requested audience is neither this IdP's own nor one of an admitting trust policy's
+ * {@code audiences} (RFC 8693 section 2.2.2). Code {@link ErrorCode#INVALID_TARGET}.
+ */
+public final class InvalidTargetException extends IdpException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidTargetException(String message) {
+        super(ErrorCode.INVALID_TARGET, message);
+    }
+}
