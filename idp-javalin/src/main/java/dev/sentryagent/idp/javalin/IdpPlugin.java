@@ -50,6 +50,23 @@ public final class IdpPlugin extends Plugin<Void> {
     }
 
     /**
+     * True when this plugin's route for the request refuses it on its {@code Authorization} header
+     * alone: an admin route without the admin token (401, or 503 where admin routes are off), agent
+     * registration without a bearer token (401). The contract checks these before reading any body,
+     * so a server that reads bodies ahead of the routes (the standalone server reads them
+     * asynchronously) should hand such a request on without reading its body. False for every
+     * other request, and until the plugin is registered.
+     *
+     * @param method the request's method, as sent (no override header honoured)
+     * @param path the request's path
+     * @param authorizationHeader the request's {@code Authorization} header, or null
+     * @return whether the request is refused before its body is read
+     */
+    public boolean refusedOnCredentials(String method, String path, String authorizationHeader) {
+        return routes.refusedOnCredentials(method, path, authorizationHeader);
+    }
+
+    /**
      * Makes the whole app answer in the contract's error body where no route of this plugin does:
      * 404 for a path no route matches, 405 for a method a path does not take (with
      * {@code prefer405over404}), and a bare 500 for an exception nobody handled. For an app that

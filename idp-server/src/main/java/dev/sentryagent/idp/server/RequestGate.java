@@ -1,14 +1,16 @@
 package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.core.ErrorCode;
-import dev.sentryagent.idp.core.internal.Names;
+import dev.sentryagent.idp.core.LogText;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -48,20 +50,65 @@ public final class RequestGate extends Handler.Wrapper {
      */
     private static final int DISCARD_LIMIT = 1024 * 1024;
 
+    /**
+     * Headers some frameworks take as the request's real method (Javalin honours the first:
+     * a {@code GET} with {@code X-HTTP-Method-Override: DELETE} deleted a policy, issue 12). The
+     * gate removes them, so the method is always the one on the request line.
+     */
+    static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method",
+            "X-Method-Override");
+
+    /** Whether a request is refused on its credentials alone: (method, path, Authorization header). */
+    @FunctionalInterface
+    public interface CredentialCheck {
+        /**
+         * @param method the request's method
+         * @param path the request's path
+         * @param authorization its {@code Authorization} header, or null
+         * @return true when the route refuses the request before reading its body
+         */
+        boolean refused(String method, String path, String authorization);
+    }
+
     private final int maxBodyBytes;
     private final Duration requestTimeout;
+    private final CredentialCheck credentials;
 
     /** A gate for bodies of at most {@code maxBodyBytes}, received in full within {@code requestTimeout}. */
     public RequestGate(int maxBodyBytes, Duration requestTimeout) {
+        this(maxBodyBytes, requestTimeout, (method, path, authorization) -> false);
+    }
+
+    /**
+     * A gate as above that hands a request {@code credentials} says is refused on its
+     * {@code Authorization} header straight on, without reading its body (contract: admin bearer
+     * checked before any body is read), whatever size its body declares.
+     */
+    public RequestGate(int maxBodyBytes, Duration requestTimeout, CredentialCheck credentials) {
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
         }
         this.maxBodyBytes = maxBodyBytes;
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request original, Response response, Callback callback) {
+        Request request = withoutMethodOverrides(original);
+        if (credentials.refused(request.getMethod(), request.getHttpURI().getPath(),
+                request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            // The route answers 401 (or 503) without reading the body; Jetty then closes the
+            // connection rather than read a body nobody wants.
+            try {
+                if (!super.handle(request, response, callback)) {
+                    Response.writeError(request, response, callback, 404);
+                }
+            } catch (Throwable failure) {
+                callback.failed(failure);
+            }
+            return true;
+        }
         if (request.getLength() > maxBodyBytes) {
             refuse(request, response, callback, 413, "request body is larger than " + maxBodyBytes + " bytes");
             return true;
@@ -72,7 +119,7 @@ public final class RequestGate extends Handler.Wrapper {
 
     private void refuse(Request request, Response response, Callback callback, int status, String description) {
         LOG.info("request refused status={} method={} path={} reason=\"{}\"", status, request.getMethod(),
-                Names.loggable(request.getHttpURI().getPath()), description);
+                LogText.escape(request.getHttpURI().getPath()), description);
         byte[] body = ("{\"error\":\"" + ErrorCode.INVALID_REQUEST.wireName() + "\",\"error_description\":\""
                 + description + "\"}").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
@@ -177,6 +224,22 @@ public final class RequestGate extends Handler.Wrapper {
                 callback.failed(failure);
             }
         }
+    }
+
+    private static Request withoutMethodOverrides(Request request) {
+        HttpFields headers = request.getHeaders();
+        if (METHOD_OVERRIDES.stream().noneMatch(headers::contains)) {
+            return request;
+        }
+        HttpFields.Mutable kept = HttpFields.build(headers);
+        METHOD_OVERRIDES.forEach(kept::remove);
+        HttpFields immutable = kept.asImmutable();
+        return new Request.Wrapper(request) {
+            @Override
+            public HttpFields getHeaders() {
+                return immutable;
+            }
+        };
     }
 
     /** The request with its body already read: the servlet reads it without ever waiting. */
