@@ -118,8 +118,9 @@ public final class RequestGate extends Handler.Wrapper {
     }
 
     private void refuse(Request request, Response response, Callback callback, int status, String description) {
-        LOG.info("request refused status={} method={} path={} reason=\"{}\"", status, request.getMethod(),
-                LogText.escape(request.getHttpURI().getPath()), description);
+        LOG.info("request refused status={} method={} path={} error={} reason=\"{}\"", status,
+                LogText.escape(request.getMethod()), LogText.escape(request.getHttpURI().getPath()),
+                ErrorCode.INVALID_REQUEST.wireName(), description);
         byte[] body = ("{\"error\":\"" + ErrorCode.INVALID_REQUEST.wireName() + "\",\"error_description\":\""
                 + description + "\"}").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
