@@ -6,11 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -50,14 +48,6 @@ public final class RequestGate extends Handler.Wrapper {
      */
     private static final int DISCARD_LIMIT = 1024 * 1024;
 
-    /**
-     * Headers some frameworks take as the request's real method (Javalin honours the first:
-     * a {@code GET} with {@code X-HTTP-Method-Override: DELETE} deleted a policy, issue 12). The
-     * gate removes them, so the method is always the one on the request line.
-     */
-    static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method",
-            "X-Method-Override");
-
     /** Whether a request is refused on its credentials alone: (method, path, Authorization header). */
     @FunctionalInterface
     public interface CredentialCheck {
@@ -94,8 +84,7 @@ public final class RequestGate extends Handler.Wrapper {
     }
 
     @Override
-    public boolean handle(Request original, Response response, Callback callback) {
-        Request request = withoutMethodOverrides(original);
+    public boolean handle(Request request, Response response, Callback callback) {
         if (credentials.refused(request.getMethod(), request.getHttpURI().getPath(),
                 request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
             // The route answers 401 (or 503) without reading the body; Jetty then closes the
@@ -225,22 +214,6 @@ public final class RequestGate extends Handler.Wrapper {
                 callback.failed(failure);
             }
         }
-    }
-
-    private static Request withoutMethodOverrides(Request request) {
-        HttpFields headers = request.getHeaders();
-        if (METHOD_OVERRIDES.stream().noneMatch(headers::contains)) {
-            return request;
-        }
-        HttpFields.Mutable kept = HttpFields.build(headers);
-        METHOD_OVERRIDES.forEach(kept::remove);
-        HttpFields immutable = kept.asImmutable();
-        return new Request.Wrapper(request) {
-            @Override
-            public HttpFields getHeaders() {
-                return immutable;
-            }
-        };
     }
 
     /** The request with its body already read: the servlet reads it without ever waiting. */
