@@ -122,6 +122,18 @@ class RefusalLogHttpTest {
     }
 
     @Test
+    void whenABootstrapTokenIsReusedThenOneLine() {
+        assertThat(http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/bootstrap-log"), ADMIN)
+                .status()).isEqualTo(201);
+        String bootstrap = http.exchange(github.token().repository("octo-org/bootstrap-log").mint(), null).json()
+                .get("access_token").asText();
+        assertThat(http.postJson("/api/v1/agents", map("name", "first"), bootstrap).status()).isEqualTo(201);
+        assertThat(onlyLine(() -> http.postJson("/api/v1/agents", map("name", "second"), bootstrap), 401))
+                .isEqualTo("request refused status=401 method=POST path=/api/v1/agents error=invalid_token "
+                        + "reason=\"The bootstrap token was already used: each bootstrap token registers one agent\"");
+    }
+
+    @Test
     void whenARefusedValueHasControlOrBidiCharactersThenTheLineEscapesThem() {
         String line = onlyLine(() -> http.postJson("/api/v1/agents", "{\"x\u202Ey\u2028z\": 1}", ADMIN), 400);
         assertThat(line).contains("unknown field \\\"x\\u202ey\\u2028z\\\"").doesNotContain("\u202E", "\u2028");
