@@ -64,7 +64,8 @@ public final class AgentRegistrar {
                     "The bootstrap token's trust policy has been deleted: exchange a new OIDC token");
         }
         if (!replayGuard.firstUse(tokens.issuer(), caller.jti(), caller.expiresAt().plus(SPENT_MARGIN))) {
-            LOG.info("agent registration denied createdBy={} jti={} reason=\"bootstrap token already used\"",
+            // The route logs the refusal (one line per refusal); who reused which token is detail.
+            LOG.debug("agent registration denied createdBy={} jti={} reason=\"bootstrap token already used\"",
                     Names.loggable(caller.provenance()), Names.loggable(caller.jti()));
             throw new InvalidTokenException(TokenFailure.ALREADY_USED,
                     "The bootstrap token was already used: each bootstrap token registers one agent");

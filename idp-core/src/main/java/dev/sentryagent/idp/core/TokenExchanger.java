@@ -56,9 +56,9 @@ public final class TokenExchanger {
      * @throws UnavailableException the store or the provider's keys cannot be reached
      */
     public ExchangeResult exchange(ExchangeRequest request) {
-        OidcProvider provider = provider(request);
         WorkloadIdentity identity = null;
         try {
+            OidcProvider provider = provider(request); // inside: an unknown provider is a refusal logged like any other
             identity = provider.verify(request.token());
             if (!replayGuard.firstUse(identity.issuer(), identity.jti(),
                     identity.expiresAt().plus(provider.clockSkew()))) {

@@ -3,15 +3,19 @@ package dev.sentryagent.idp.javalin;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.javalin.internal.ErrorResponses;
+import dev.sentryagent.idp.javalin.internal.MethodOverrides;
 import dev.sentryagent.idp.javalin.internal.Routes;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.JavalinState;
 import io.javalin.plugin.Plugin;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 
 /**
  * The routes of the HTTP contract as a Javalin plugin, for a team's own Javalin app:
@@ -22,6 +26,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Every route answers errors as RFC 6749-style JSON and never echoes a submitted token.
+ * Method override headers ({@code X-HTTP-Method-Override} and the like) are removed from every
+ * request of the app before routing: the method is the request line's.
  * Without an admin token, the admin routes answer 503 and say why.
  */
 public final class IdpPlugin extends Plugin<Void> {
@@ -41,12 +47,32 @@ public final class IdpPlugin extends Plugin<Void> {
 
     @Override
     public void onInitialize(JavalinState state) {
+        // Before Javalin sees the request: its Context.method() honours X-HTTP-Method-Override.
+        state.jetty.modifyServletContextHandler(context -> context.addFilter(
+                new FilterHolder(new MethodOverrides()), "/*", EnumSet.of(DispatcherType.REQUEST)));
         routes.register(state.routes);
     }
 
     @Override
     public String name() {
         return "sentryagent-idp";
+    }
+
+    /**
+     * True when this plugin's route for the request refuses it on its {@code Authorization} header
+     * alone: an admin route without the admin token (401, or 503 where admin routes are off), agent
+     * registration without a bearer token (401). The contract checks these before reading any body,
+     * so a server that reads bodies ahead of the routes (the standalone server reads them
+     * asynchronously) should hand such a request on without reading its body. False for every
+     * other request, and until the plugin is registered.
+     *
+     * @param method the request's method, as sent (no override header honoured)
+     * @param path the request's path
+     * @param authorizationHeader the request's {@code Authorization} header, or null
+     * @return whether the request is refused before its body is read
+     */
+    public boolean refusedOnCredentials(String method, String path, String authorizationHeader) {
+        return routes.refusedOnCredentials(method, path, authorizationHeader);
     }
 
     /**

@@ -42,4 +42,33 @@ class EmbeddedPluginTest {
             }
         }
     }
+
+    @Test
+    void embeddedAppWhenGetCarriesMethodOverrideDeleteThenNothingIsDeletedAndHeadNeedsTheAdminToken() {
+        String idp = "http://localhost:8080";
+        String admin = "embedded-admin-secret-0123456789abcd";
+        try (FakeOidcIssuer github = FakeOidcIssuer.start(idp)) {
+            InMemoryStore store = new InMemoryStore();
+            TrustPolicy policy = store.trustPolicies().create(TrustPolicy.create("github", "octo-org/octo-repo", null,
+                    null));
+            TokenExchanger exchanger = TokenExchanger.builder().issuer(idp).store(store)
+                    .provider(GitHubProvider.builder().issuer(github.issuer()).audience(idp).build()).build();
+            Javalin app = Javalin.create(config -> config.registerPlugin(IdpPlugin.builder().exchanger(exchanger)
+                    .store(store).adminToken(AdminToken.parse(admin)).build())).start(0);
+            try {
+                Http http = new Http("http://127.0.0.1:" + app.port());
+                String path = "/api/v1/oidc/trust-policies/" + policy.id();
+                for (String header : java.util.List.of("X-HTTP-Method-Override", "x-http-method-override",
+                        "X-HTTP-Method", "X-Method-Override")) {
+                    assertThat(http.sendWithHeader("GET", path, header, "DELETE", admin).status()).as(header)
+                            .isEqualTo(200);
+                }
+                assertThat(store.trustPolicies().findById(policy.id())).isPresent();
+                assertThat(http.send("HEAD", path, null, null, null).status()).isEqualTo(401);
+                assertThat(http.send("HEAD", path, null, null, admin).status()).isEqualTo(200);
+            } finally {
+                app.stop();
+            }
+        }
+    }
 }

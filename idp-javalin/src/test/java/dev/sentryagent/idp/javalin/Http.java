@@ -53,6 +53,11 @@ public final class Http {
                 : HttpRequest.BodyPublishers.ofString(body), bearer);
     }
 
+    /** Sends a request without a body but with one extra header. */
+    public Response sendWithHeader(String method, String path, String header, String value, String bearer) {
+        return sendBody(method, path, null, HttpRequest.BodyPublishers.noBody(), bearer, header, value);
+    }
+
     /** Sends {@code body} with chunked transfer encoding: no Content-Length announces its size. */
     public Response sendChunked(String method, String path, String contentType, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -61,9 +66,12 @@ public final class Http {
     }
 
     private Response sendBody(String method, String path, String contentType, HttpRequest.BodyPublisher body,
-            String bearer) {
+            String bearer, String... extraHeader) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body);
+        if (extraHeader.length == 2) {
+            request.header(extraHeader[0], extraHeader[1]);
+        }
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -3,7 +3,6 @@ package dev.sentryagent.idp.server;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.UnavailableException;
-import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
@@ -91,7 +90,7 @@ public final class IdpServer implements AutoCloseable {
                 javalin.jetty.host = config.host();
                 // Javalin puts its servlet context inside the handler the server already has.
                 javalin.jetty.modifyServer(jetty -> jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES,
-                        config.requestTimeout())));
+                        config.requestTimeout(), plugin::refusedOnCredentials)));
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
                 IdpPlugin.answerUnmatchedWithContractErrors(javalin);

@@ -1,7 +1,7 @@
 package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.core.ErrorCode;
-import dev.sentryagent.idp.core.internal.Names;
+import dev.sentryagent.idp.core.LogText;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,20 +48,56 @@ public final class RequestGate extends Handler.Wrapper {
      */
     private static final int DISCARD_LIMIT = 1024 * 1024;
 
+    /** Whether a request is refused on its credentials alone: (method, path, Authorization header). */
+    @FunctionalInterface
+    public interface CredentialCheck {
+        /**
+         * @param method the request's method
+         * @param path the request's path
+         * @param authorization its {@code Authorization} header, or null
+         * @return true when the route refuses the request before reading its body
+         */
+        boolean refused(String method, String path, String authorization);
+    }
+
     private final int maxBodyBytes;
     private final Duration requestTimeout;
+    private final CredentialCheck credentials;
 
     /** A gate for bodies of at most {@code maxBodyBytes}, received in full within {@code requestTimeout}. */
     public RequestGate(int maxBodyBytes, Duration requestTimeout) {
+        this(maxBodyBytes, requestTimeout, (method, path, authorization) -> false);
+    }
+
+    /**
+     * A gate as above that hands a request {@code credentials} says is refused on its
+     * {@code Authorization} header straight on, without reading its body (contract: admin bearer
+     * checked before any body is read), whatever size its body declares.
+     */
+    public RequestGate(int maxBodyBytes, Duration requestTimeout, CredentialCheck credentials) {
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
         }
         this.maxBodyBytes = maxBodyBytes;
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (credentials.refused(request.getMethod(), request.getHttpURI().getPath(),
+                request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            // The route answers 401 (or 503) without reading the body; Jetty then closes the
+            // connection rather than read a body nobody wants.
+            try {
+                if (!super.handle(request, response, callback)) {
+                    Response.writeError(request, response, callback, 404);
+                }
+            } catch (Throwable failure) {
+                callback.failed(failure);
+            }
+            return true;
+        }
         if (request.getLength() > maxBodyBytes) {
             // Answered before any of the body is read; then up to DISCARD_LIMIT bytes of it are thrown
             // away before the connection closes, so that a client still sending reads the 413
@@ -75,8 +111,9 @@ public final class RequestGate extends Handler.Wrapper {
     }
 
     private void refuse(Request request, Response response, Callback callback, int status, String description) {
-        LOG.info("request refused status={} method={} path={} reason=\"{}\"", status, request.getMethod(),
-                Names.loggable(request.getHttpURI().getPath()), description);
+        LOG.info("request refused status={} method={} path={} error={} reason=\"{}\"", status,
+                LogText.escape(request.getMethod()), LogText.escape(request.getHttpURI().getPath()),
+                ErrorCode.INVALID_REQUEST.wireName(), description);
         byte[] body = ("{\"error\":\"" + ErrorCode.INVALID_REQUEST.wireName() + "\",\"error_description\":\""
                 + description + "\"}").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);

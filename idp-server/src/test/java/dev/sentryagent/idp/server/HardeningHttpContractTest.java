@@ -177,4 +177,136 @@ public abstract class HardeningHttpContractTest {
                 "invalid_request",
                 "description must not contain control, format or separator characters, got U+200B at index 4");
     }
+
+    // ---- admin credentials before any body (contract v2, section 2)
+
+    /** Sends the head of a request declaring {@code contentLength} bytes and {@code bodyStart} of them; the answer's head. */
+    String rawHead(String method, String path, String bearer, long contentLength, String bodyStart) throws Exception {
+        try (java.net.Socket socket = SlowClients.open(server.port(), Duration.ofSeconds(5))) {
+            SlowClients.send(socket, method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n")
+                    + "Content-Length: " + contentLength + "\r\n\r\n" + bodyStart);
+            // Only the head: the server may keep the connection open for the rest of the body.
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int c;
+            while (head.indexOf("\r\n\r\n") < 0 && (c = in.read()) >= 0) {
+                head.append((char) c);
+            }
+            return head.toString().trim();
+        }
+    }
+
+    @Test
+    void adminPostWhenNoBearerAndBodyIsNotJsonThen401() {
+        Http.Response r = http.send("POST", "/api/v1/oidc/trust-policies", "application/json", "{not json", null);
+        assertError(r, 401, "invalid_token", "Missing bearer token: send Authorization: Bearer <token>");
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
+        Http.Response wrong = http.send("POST", "/api/v1/oidc/trust-policies/evaluate", "application/json", "{}{", "x");
+        assertError(wrong, 401, "invalid_token", "The bearer token is not the admin token");
+        assertThat(wrong.header("WWW-Authenticate")).startsWith("Bearer");
+    }
+
+    @Test
+    void adminPostWhenNoOrWrongBearerAndDeclaredBodyIsHugeThen401AtOnceWithoutReadingIt() throws Exception {
+        for (String path : List.of("/api/v1/oidc/trust-policies", "/api/v1/oidc/trust-policies/evaluate")) {
+            for (String bearer : java.util.Arrays.asList(null, "not-the-admin-token")) {
+                long start = System.nanoTime();
+                String head = rawHead("POST", path, bearer, 100L * 1024 * 1024, "{");
+                assertThat(head).as(path + " bearer " + bearer).startsWith("HTTP/1.1 401 ");
+                assertThat(head.toLowerCase(java.util.Locale.ROOT)).contains("www-authenticate: bearer");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            }
+        }
+    }
+
+    @Test
+    void adminRequestWhenWrongBearerAndBodyTricklesThen401AtOnceNot408() throws Exception {
+        for (String method : List.of("POST", "DELETE", "GET")) {
+            long start = System.nanoTime();
+            String path = method.equals("POST") ? "/api/v1/oidc/trust-policies"
+                    : "/api/v1/oidc/trust-policies/" + UUID.randomUUID();
+            assertThat(rawHead(method, path, "wrong", 100, "{")).as(method).startsWith("HTTP/1.1 401 ");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as(method).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void agentRegistrationWhenNoBearerAndDeclaredBodyIsHugeThen401AtOnce() throws Exception {
+        String head = rawHead("POST", "/api/v1/agents", null, 100L * 1024 * 1024, "{\"name\":");
+        assertThat(head).startsWith("HTTP/1.1 401 ");
+        assertThat(head.toLowerCase(java.util.Locale.ROOT)).contains("www-authenticate: bearer");
+        assertError(http.send("POST", "/api/v1/agents", "application/json", "{\"name\": x}", null), 401,
+                "invalid_token", "Missing bearer token: send Authorization: Bearer <token>");
+    }
+
+    // ---- method overrides and HEAD (contract v2, sections 2 and 6)
+
+    @Test
+    void getWhenMethodOverrideHeadersSayDeleteThenPolicyIsNotDeleted() {
+        String id = policyFor(repo());
+        String path = "/api/v1/oidc/trust-policies/" + id;
+        for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+            Http.Response r = http.sendWithHeader("GET", path, header, "DELETE", ADMIN);
+            assertThat(r.status()).as(header + " " + r.body()).isEqualTo(200);
+            assertThat(r.json().get("id").asText()).isEqualTo(id);
+        }
+        assertThat(http.get(path + "?_method=DELETE", ADMIN).status()).isEqualTo(200);
+        assertThat(http.send("POST", path, "application/x-www-form-urlencoded", "_method=DELETE", ADMIN).status())
+                .isEqualTo(405);
+        assertThat(http.get(path, ADMIN).status()).as("the policy is still there").isEqualTo(200);
+    }
+
+    @Test
+    void postWhenMethodOverrideSaysDeleteThenItIsStillAPost() {
+        String id = policyFor(repo());
+        Http.Response r = http.sendWithHeader("POST", "/api/v1/oidc/trust-policies/" + id, "X-HTTP-Method-Override",
+                "DELETE", ADMIN);
+        assertError(r, 405, "method_not_allowed", "Method POST is not allowed on /api/v1/oidc/trust-policies/" + id);
+        assertThat(http.get("/api/v1/oidc/trust-policies/" + id, ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void headOnAdminRoutesWithoutCredentialsThen401() {
+        String id = policyFor(repo());
+        for (String path : List.of("/api/v1/oidc/trust-policies", "/api/v1/oidc/trust-policies/" + id,
+                "/api/v1/agents", "/api/v1/agents/" + UUID.randomUUID())) {
+            Http.Response none = http.send("HEAD", path, null, null, null);
+            assertThat(none.status()).as("HEAD " + path).isEqualTo(401);
+            assertThat(none.header("WWW-Authenticate")).as("HEAD " + path).isEqualTo("Bearer");
+            assertThat(none.body()).isEmpty();
+            assertThat(http.send("HEAD", path, null, null, "wrong").status()).as("HEAD " + path).isEqualTo(401);
+        }
+        assertThat(http.send("HEAD", "/api/v1/oidc/trust-policies/" + id, null, null, ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void headOnPublicRoutesThenLikeGetWithoutBody() {
+        for (String path : List.of("/health", "/.well-known/jwks.json", "/.well-known/openid-configuration",
+                "/api/v1/openapi.json")) {
+            Http.Response get = http.get(path, null);
+            Http.Response head = http.send("HEAD", path, null, null, null);
+            assertThat(head.status()).as("HEAD " + path).isEqualTo(get.status()).isEqualTo(200);
+            assertThat(head.header("Content-Type")).as("HEAD " + path).isEqualTo(get.header("Content-Type"));
+            assertThat(head.body()).as("HEAD " + path).isEmpty();
+        }
+    }
+
+    // ---- one JSON value per body (contract v2, section 6)
+
+    @Test
+    void jsonBodyWhenContentFollowsTheValueThen400() {
+        String body = "{\"repository\":\"" + repo() + "\"}";
+        assertError(http.postJson("/api/v1/oidc/trust-policies", body + " x", ADMIN), 400, "invalid_request",
+                "request body has content after its JSON value, at line 1, column ");
+        assertError(http.postJson("/api/v1/oidc/trust-policies", body + "{}", ADMIN), 400, "invalid_request",
+                "request body has content after its JSON value, at line 1, column ");
+        assertError(http.postJson("/api/v1/agents", "{\"name\":\"a\"}[]", ADMIN), 400, "invalid_request",
+                "request body has content after its JSON value, at line 1, column 13");
+        assertError(http.postJson("/api/v1/oidc/token", "{}{}", null), 400, "invalid_request",
+                "request body has content after its JSON value, at line 1, column 3");
+        assertThat(http.postJson("/api/v1/oidc/trust-policies", body + " \n\t ", ADMIN).status())
+                .as("trailing whitespace is fine").isEqualTo(201);
+    }
 }

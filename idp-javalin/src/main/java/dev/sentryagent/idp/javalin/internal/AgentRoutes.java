@@ -31,7 +31,7 @@ final class AgentRoutes {
     }
 
     void register(JavalinDefaultRoutingApi routes) {
-        routes.post(PATH, ErrorResponses.guard(this::create));
+        routes.post(PATH, ErrorResponses.guard(authorization.bearerRequired(this::create)));
         routes.get(PATH, ErrorResponses.guard(authorization.adminOnly(this::list)));
         routes.get(PATH + "/{id}", ErrorResponses.guard(authorization.adminOnly(this::get)));
         routes.delete(PATH + "/{id}", ErrorResponses.guard(authorization.adminOnly(this::delete)));

@@ -14,33 +14,78 @@ public final class Authorization {
         this.adminToken = adminToken;
     }
 
-    /** Runs {@code handler} only for the administrator. */
-    public Handler adminOnly(Handler handler) {
-        return ctx -> {
-            if (adminToken == null) {
-                throw new HttpError(503, ErrorCode.TEMPORARILY_UNAVAILABLE.wireName(),
-                        "Admin routes are disabled: the server has no admin token (set IDP_ADMIN_TOKEN)");
-            }
-            if (!adminToken.matches(bearer(ctx))) {
-                throw new HttpError(401, ErrorCode.INVALID_TOKEN.wireName(), "The bearer token is not the admin token",
-                        "Bearer error=\"invalid_token\"");
+    /** What a route requires of the {@code Authorization} header before it reads anything else. */
+    enum Requirement {
+        /** The administrator's token. */
+        ADMIN,
+        /** Some bearer token, which the route itself then checks (agent registration). */
+        BEARER
+    }
+
+    /**
+     * A handler run only once the request's {@code Authorization} header meets its requirement:
+     * the check comes before the route reads any body. {@link RouteIndex} finds these to tell the
+     * server which requests it may refuse without reading their bodies.
+     */
+    record Gated(Authorization authorization, Requirement requirement, Handler handler) implements Handler {
+        @Override
+        public void handle(Context ctx) throws Exception {
+            if (requirement == Requirement.ADMIN) {
+                authorization.requireAdmin(ctx);
+            } else {
+                bearer(ctx);
             }
             handler.handle(ctx);
-        };
+        }
+
+        /** True when a request with this {@code Authorization} header is refused before its body is read. */
+        boolean refuses(String authorizationHeader) {
+            String bearer = bearerOf(authorizationHeader);
+            return requirement == Requirement.ADMIN ? !authorization.isAdmin(bearer) : bearer == null;
+        }
+    }
+
+    /** Runs {@code handler} only for the administrator. */
+    public Handler adminOnly(Handler handler) {
+        return new Gated(this, Requirement.ADMIN, handler);
+    }
+
+    /** Runs {@code handler} only for a request with a bearer token, which the handler checks itself. */
+    public Handler bearerRequired(Handler handler) {
+        return new Gated(this, Requirement.BEARER, handler);
+    }
+
+    private void requireAdmin(Context ctx) {
+        if (adminToken == null) {
+            throw new HttpError(503, ErrorCode.TEMPORARILY_UNAVAILABLE.wireName(),
+                    "Admin routes are disabled: the server has no admin token (set IDP_ADMIN_TOKEN)");
+        }
+        if (!adminToken.matches(bearer(ctx))) {
+            throw new HttpError(401, ErrorCode.INVALID_TOKEN.wireName(), "The bearer token is not the admin token",
+                    "Bearer error=\"invalid_token\"");
+        }
     }
 
     /** True when {@code bearer} is the administrator's token. */
     public boolean isAdmin(String bearer) {
-        return adminToken != null && adminToken.matches(bearer);
+        return adminToken != null && bearer != null && adminToken.matches(bearer);
     }
 
     /** The bearer token of the request; 401 when there is none. */
     public static String bearer(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)
-                || header.substring(7).isBlank()) {
+        String bearer = bearerOf(ctx.header("Authorization"));
+        if (bearer == null) {
             throw new HttpError(401, ErrorCode.INVALID_TOKEN.wireName(),
                     "Missing bearer token: send Authorization: Bearer <token>", "Bearer");
+        }
+        return bearer;
+    }
+
+    /** The bearer token of an {@code Authorization} header; null when there is none. */
+    static String bearerOf(String header) {
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+                || header.substring(7).isBlank()) {
+            return null;
         }
         return header.substring(7).trim();
     }

@@ -1,5 +1,7 @@
 package dev.sentryagent.idp.javalin.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -88,12 +90,11 @@ public final class Bodies {
     /** {@code body} as a JSON object whose members are all among {@code allowed}. */
     public static ObjectNode jsonObject(byte[] body, Set<String> allowed) {
         JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(body);
+        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            node = Json.MAPPER.readTree(parser);
+            trailing(parser);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new InvalidRequestException("request body is not valid JSON" + where);
+            throw new InvalidRequestException("request body is not valid JSON" + where(e.getLocation()));
         } catch (IOException e) {
             throw new InvalidRequestException("request body cannot be read");
         }
@@ -108,6 +109,28 @@ public final class Bodies {
             }
         }
         return object;
+    }
+
+    /**
+     * Refuses anything but whitespace after the JSON value ({@code {"a":1} x}, {@code {}{}}), which
+     * Jackson would otherwise ignore: a body is one value, so two readers cannot see two requests.
+     */
+    private static void trailing(JsonParser parser) throws IOException {
+        JsonLocation after = parser.currentLocation();
+        boolean more;
+        try {
+            more = parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            more = true;
+        }
+        if (more) {
+            throw new InvalidRequestException("request body has content after its JSON value, at line "
+                    + after.getLineNr() + ", column " + after.getColumnNr());
+        }
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.sentryagent.idp.javalin.internal;
 import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.IdpException;
 import dev.sentryagent.idp.core.InsufficientScopeException;
+import dev.sentryagent.idp.core.LogText;
 import dev.sentryagent.idp.core.Scopes;
 import io.javalin.http.Context;
 import io.javalin.http.MethodNotAllowedResponse;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    private static final String LOGGED_BY_LIBRARY = "sentryagent.idp.refusal-logged";
 
     private ErrorResponses() {
     }
@@ -44,14 +46,20 @@ public final class ErrorResponses {
 
     /** Wraps a route so that every failure becomes the contract's JSON error and nothing else leaks. */
     public static Handler guard(Handler handler) {
-        return ctx -> {
+        return new Guarded(handler);
+    }
+
+    /** A route wrapped by {@link #guard}; {@link RouteIndex} looks inside for its authorization. */
+    record Guarded(Handler handler) implements Handler {
+        @Override
+        public void handle(Context ctx) {
             try {
                 handler.handle(ctx);
             } catch (HttpError e) {
                 if (e.wwwAuthenticate() != null) {
                     ctx.header("WWW-Authenticate", e.wwwAuthenticate());
                 }
-                write(ctx, e.status(), e.error(), e.getMessage());
+                refuse(ctx, e.status(), e.error(), e.getMessage());
             } catch (IdpException e) {
                 WireError wire = of(e);
                 if (wire.wwwAuthenticate() != null) {
@@ -60,16 +68,37 @@ public final class ErrorResponses {
                 if (wire.retryAfter() != null) {
                     ctx.header("Retry-After", wire.retryAfter());
                 }
-                write(ctx, wire.status(), e.code().wireName(), e.getMessage());
+                refuse(ctx, wire.status(), e.code().wireName(), e.getMessage());
             } catch (Exception e) {
                 serverError(ctx, e);
             }
-        };
+        }
+    }
+
+    /**
+     * Marks the request's refusals from here on as logged by the library (the exchanger logs each
+     * of its own, with the token's claims), so that every refusal stays one log line.
+     */
+    public static void refusalsLoggedByLibrary(Context ctx) {
+        ctx.attribute(LOGGED_BY_LIBRARY, Boolean.TRUE);
+    }
+
+    /**
+     * Answers a refusal with the contract's error body, and logs it as one line: method, path,
+     * status, error and description, every value a client chose escaped.
+     */
+    static void refuse(Context ctx, int status, String error, String description) {
+        if (ctx.attribute(LOGGED_BY_LIBRARY) == null) {
+            LOG.info("request refused status={} method={} path={} error={} reason=\"{}\"", status,
+                    LogText.escape(ctx.req().getMethod()), LogText.escape(ctx.path()), error,
+                    LogText.escape(description));
+        }
+        write(ctx, status, error, description);
     }
 
     /** The 500 for a failure nobody expected: logged with its stack, shown as nothing but its code. */
     public static void serverError(Context ctx, Exception e) {
-        LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        LOG.error("unexpected failure on {} {}", LogText.escape(ctx.req().getMethod()), LogText.escape(ctx.path()), e);
         write(ctx, 500, ErrorCode.SERVER_ERROR.wireName(), "Internal server error");
     }
 
@@ -80,9 +109,9 @@ public final class ErrorResponses {
 
     /** Javalin throws these for requests no route matched; our routes answer their own 404s. */
     public static void answerUnmatched(JavalinDefaultRoutingApi routes) {
-        routes.exception(EndpointNotFound.class, (e, ctx) -> write(ctx, 404,
+        routes.exception(EndpointNotFound.class, (e, ctx) -> refuse(ctx, 404,
                 ErrorCode.NOT_FOUND.wireName(), "No route " + ctx.method() + " " + ctx.path()));
-        routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> write(ctx, 405,
+        routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> refuse(ctx, 405,
                 "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path()));
         routes.exception(Exception.class, (e, ctx) -> serverError(ctx, e));
     }

@@ -38,6 +38,7 @@ public final class Routes {
     private final TrustPolicyRoutes trustPolicies;
     private final AgentRoutes agents;
     private final DocumentRoutes documents;
+    private volatile RouteIndex index;
 
     public Routes(TokenExchanger exchanger, IdpStore store, AdminToken adminToken, String openApi) {
         Authorization authorization = new Authorization(adminToken);
@@ -48,10 +49,22 @@ public final class Routes {
         this.documents = new DocumentRoutes(exchanger.accessTokenIssuer(), store, openApi);
     }
 
-    public void register(JavalinDefaultRoutingApi routes) {
+    public void register(JavalinDefaultRoutingApi app) {
+        RouteIndex routes = new RouteIndex(app);
         tokenExchange.register(routes);
         trustPolicies.register(routes);
         agents.register(routes);
         documents.register(routes);
+        index = routes;
+    }
+
+    /**
+     * True when the route for this request refuses it on its {@code Authorization} header alone
+     * (admin routes without the admin token, agent registration without a bearer token), before
+     * reading its body; false for any other request, and before {@link #register}.
+     */
+    public boolean refusedOnCredentials(String method, String path, String authorizationHeader) {
+        RouteIndex routes = index;
+        return routes != null && routes.refusedOnCredentials(method, path, authorizationHeader);
     }
 }

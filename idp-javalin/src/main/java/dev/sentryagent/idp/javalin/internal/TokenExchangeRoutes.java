@@ -1,5 +1,6 @@
 package dev.sentryagent.idp.javalin.internal;
 
+import dev.sentryagent.idp.core.ExchangeRequest;
 import dev.sentryagent.idp.core.TokenExchanger;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -16,7 +17,9 @@ final class TokenExchangeRoutes {
         routes.post(Routes.API + "/oidc/token", ErrorResponses.guard(ctx -> {
             ctx.header("Cache-Control", "no-store");
             ctx.header("Pragma", "no-cache");
-            Json.respond(ctx, 200, Json.exchange(exchanger.exchange(converter.convert(ctx))));
+            ExchangeRequest request = converter.convert(ctx);
+            ErrorResponses.refusalsLoggedByLibrary(ctx); // the exchanger logs each refusal of its own
+            Json.respond(ctx, 200, Json.exchange(exchanger.exchange(request)));
         }));
     }
 }
