@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /** The naming rules of GitHub and git, as the value types enforce them. */
 public final class Names {
-    private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    private static final Pattern PROVIDER = Pattern.compile("[a-z0-9-]{1,32}"); // contract section 6
     // GitHub: an owner is 1-39 alphanumerics or single inner hyphens; a name is 1-100 of [A-Za-z0-9._-].
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");

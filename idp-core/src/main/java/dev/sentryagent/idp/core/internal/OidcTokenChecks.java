@@ -103,26 +103,33 @@ public final class OidcTokenChecks {
         }
         String cachedKid = verifiedHeaders.get(parts.header());
         String kid = cachedKid != null ? cachedKid : checkHeader(parts.header());
-        PublicKey key = keys.key(kid).orElseThrow(() -> new InvalidTokenException(TokenFailure.UNKNOWN_KEY,
-                "The OIDC token's key id " + Names.quote(kid) + " is not in the signing keys of issuer " + issuer));
         String payload;
         try {
             payload = CompactJws.decodeText(parts.payload());
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not base64url UTF-8");
         }
+        JwtClaims claims;
+        try {
+            claims = JwtClaims.parse(payload);
+        } catch (InvalidJwtException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not a JSON object");
+        }
+        // Before the key lookup: a token of another issuer (another provider's, sent under this name)
+        // says so, and never makes this issuer's keys be fetched again for a key id it cannot have.
+        String iss = optional(claims, "iss");
+        if (!issuer.equals(iss)) {
+            throw new InvalidTokenException(TokenFailure.ISSUER, "The OIDC token's issuer " + Names.quote(iss)
+                    + " is not the configured issuer \"" + issuer + "\"");
+        }
+        PublicKey key = keys.key(kid).orElseThrow(() -> new InvalidTokenException(TokenFailure.UNKNOWN_KEY,
+                "The OIDC token's key id " + Names.quote(kid) + " is not in the signing keys of issuer " + issuer));
         if (!CompactJws.verify(RS256, key, parts)) {
             throw new InvalidTokenException(TokenFailure.SIGNATURE,
                     "The OIDC token's signature does not verify with the issuer's key " + Names.quote(kid));
         }
         if (cachedKid == null && verifiedHeaders.size() < MAX_CACHED_HEADERS) {
             verifiedHeaders.put(parts.header(), kid);
-        }
-        JwtClaims claims;
-        try {
-            claims = JwtClaims.parse(payload);
-        } catch (InvalidJwtException e) {
-            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not a JSON object");
         }
         return inspection(claims, mapper);
     }
@@ -160,11 +167,6 @@ public final class OidcTokenChecks {
     private TokenInspection inspection(JwtClaims claims, IdentityMapper mapper) {
         InvalidTokenException timeFailure = null;
         try {
-            String iss = optional(claims, "iss");
-            if (!issuer.equals(iss)) {
-                throw new InvalidTokenException(TokenFailure.ISSUER, "The OIDC token's issuer " + Names.quote(iss)
-                        + " is not the configured issuer \"" + issuer + "\"");
-            }
             List<String> aud = audience(claims);
             if (aud.size() != 1 || !audience.equals(aud.get(0))) {
                 throw new InvalidTokenException(TokenFailure.AUDIENCE, "The OIDC token's audience "
