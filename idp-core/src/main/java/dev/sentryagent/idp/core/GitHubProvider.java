@@ -5,8 +5,6 @@ import static dev.sentryagent.idp.core.internal.OidcTokenChecks.optional;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.required;
 
 import dev.sentryagent.idp.core.internal.OidcTokenChecks;
-import dev.sentryagent.idp.core.spi.OidcProvider;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jose4j.jwt.JwtClaims;
@@ -24,7 +22,7 @@ import org.jose4j.jwt.JwtClaims;
  * given, refreshed in the background: a stalled key endpoint never holds up a token whose key is
  * cached. Thread-safe.
  */
-public final class GitHubProvider implements OidcProvider {
+public final class GitHubProvider extends BuiltInProvider {
     /** github.com's issuer. */
     public static final String GITHUB_COM_ISSUER = "https://token.actions.githubusercontent.com";
     /** This provider's {@link #type()}. */
@@ -35,27 +33,12 @@ public final class GitHubProvider implements OidcProvider {
             "environment", "workflow_ref", "job_workflow_ref", "runner_environment", "actor", "sha", "run_id",
             "run_attempt", "jti");
 
-    private final String name;
-    private final String issuer;
-    private final String audience;
-    private final Duration clockSkew;
-    private final OidcTokenChecks checks;
-
     private GitHubProvider(Builder b) {
-        this.name = b.name;
-        this.issuer = b.issuer;
-        this.audience = b.audience;
-        this.clockSkew = b.clockSkew;
-        this.checks = b.checks();
+        super(b);
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     /** {@value #TYPE}. */
@@ -64,28 +47,9 @@ public final class GitHubProvider implements OidcProvider {
         return TYPE;
     }
 
-    @Override
-    public String issuer() {
-        return issuer;
-    }
-
-    /** The exact {@code aud} a token must carry. */
-    public String audience() {
-        return audience;
-    }
-
-    @Override
-    public Duration clockSkew() {
-        return clockSkew;
-    }
-
-    @Override
-    public TokenInspection inspect(String token) {
-        return checks.inspect(token, this::identity);
-    }
-
     /** GitHub's claims mapped onto the provider-neutral identity the trust policies read. */
-    private WorkloadIdentity identity(JwtClaims claims, Instant iat, Instant exp) {
+    @Override
+    WorkloadIdentity identity(JwtClaims claims, Instant iat, Instant exp) {
         String repository = required(claims, "repository");
         return new WorkloadIdentity(
                 name,

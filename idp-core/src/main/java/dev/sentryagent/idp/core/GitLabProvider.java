@@ -6,8 +6,6 @@ import static dev.sentryagent.idp.core.internal.OidcTokenChecks.required;
 
 import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.core.internal.OidcTokenChecks;
-import dev.sentryagent.idp.core.spi.OidcProvider;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jose4j.jwt.JwtClaims;
@@ -28,7 +26,7 @@ import org.jose4j.jwt.JwtClaims;
  * defined in the project itself, and a fork's merge request recognised by a {@code project_id}
  * other than {@code job_project_id}. Thread-safe.
  */
-public final class GitLabProvider implements OidcProvider {
+public final class GitLabProvider extends BuiltInProvider {
     /** gitlab.com's issuer. */
     public static final String GITLAB_COM_ISSUER = "https://gitlab.com";
     /** This provider's {@link #type()}. */
@@ -39,31 +37,17 @@ public final class GitLabProvider implements OidcProvider {
             "ref_protected", "pipeline_source", "environment", "ci_config_ref_uri", "runner_environment",
             "user_login", "sha", "pipeline_id", "job_id", "jti");
 
-    private final String name;
-    private final String issuer;
-    private final String audience;
-    private final Duration clockSkew;
     /** {@code ci_config_ref_uri} starts with the instance's host (and path), without the scheme. */
     private final String configHost;
-    private final OidcTokenChecks checks;
 
     private GitLabProvider(Builder b) {
-        this.name = b.name;
-        this.issuer = b.issuer;
-        this.audience = b.audience;
-        this.clockSkew = b.clockSkew;
+        super(b);
         this.configHost = issuer.substring(issuer.indexOf("://") + 3);
-        this.checks = b.checks();
     }
 
     /** A builder: name {@code gitlab} and issuer gitlab.com's unless told. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     /** {@value #TYPE}. */
@@ -72,28 +56,9 @@ public final class GitLabProvider implements OidcProvider {
         return TYPE;
     }
 
-    @Override
-    public String issuer() {
-        return issuer;
-    }
-
-    /** The exact {@code aud} a token must carry. */
-    public String audience() {
-        return audience;
-    }
-
-    @Override
-    public Duration clockSkew() {
-        return clockSkew;
-    }
-
-    @Override
-    public TokenInspection inspect(String token) {
-        return checks.inspect(token, this::identity);
-    }
-
     /** GitLab's claims mapped onto the provider-neutral identity the trust policies read. */
-    private WorkloadIdentity identity(JwtClaims claims, Instant iat, Instant exp) {
+    @Override
+    WorkloadIdentity identity(JwtClaims claims, Instant iat, Instant exp) {
         String subject = required(claims, "sub");
         String project = required(claims, "project_path");
         long projectId = number(claims, "project_id");
