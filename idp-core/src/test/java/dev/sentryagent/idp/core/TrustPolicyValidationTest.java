@@ -38,14 +38,14 @@ class TrustPolicyValidationTest {
     void createWhenRepositoryInvalidThenRefused(String repository) {
         assertThatThrownBy(() -> TrustPolicy.create("github", repository, null, null))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessageStartingWith("repository must be owner/name (GitLab: group[/subgroup...]/project), got ");
+                .hasMessageStartingWith("repository must be owner/name, got ");
     }
 
     @Test
     void createWhenRepositoryOver140CharactersThenRefused() {
         assertThatThrownBy(() -> TrustPolicy.create("gitlab", "g/" + "p".repeat(139), null, null))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessageStartingWith("repository must be owner/name (GitLab: group[/subgroup...]/project), got ");
+                .hasMessageStartingWith("repository must be owner/name, got ");
     }
 
     @Test

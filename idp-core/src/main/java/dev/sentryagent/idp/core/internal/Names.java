@@ -62,8 +62,8 @@ public final class Names {
             valid &= SEGMENT.matcher(segment).matches() && !segment.equals(".") && !segment.equals("..");
         }
         if (!valid) {
-            throw new InvalidRequestException("repository must be owner/name (GitLab: group[/subgroup...]/project), got "
-                    + quote(value));
+            throw new InvalidRequestException("repository must be owner/name, got " + quote(value)
+                    + " (GitLab: group[/subgroup...]/project, at most " + MAX_REPOSITORY_LENGTH + " characters)");
         }
         return value;
     }
