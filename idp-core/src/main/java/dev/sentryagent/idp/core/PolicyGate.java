@@ -8,10 +8,12 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ public final class PolicyGate {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sentryagent.idp.exchange");
     /** Events refused unless a policy lists them: they run with a privileged identity on input from others. */
     public static final List<String> EVENTS_NEEDING_OPT_IN = List.of("workflow_run", "issue_comment");
+    private static final String MERGE_REQUEST_EVENT = "merge_request_event";
     private static final String ANY_EVENT = "any event except workflow_run and issue_comment";
 
     private static final Comparator<TrustPolicy> PREFERENCE = Comparator
@@ -51,17 +54,32 @@ public final class PolicyGate {
 
     private final TrustPolicyRepository policies;
     private final AgentRepository agents;
-    private final Set<String> providers;
+    private final Map<String, String> providers;
 
     /**
+     * A gate whose providers' types are their names where the name is {@code github} or
+     * {@code gitlab}, else {@code custom}.
+     *
      * @param policies where policies are stored
      * @param agents where agents are stored (an unknown agent has no policies)
      * @param providers the names of the configured providers; policies for others are refused
      */
     public PolicyGate(TrustPolicyRepository policies, AgentRepository agents, Collection<String> providers) {
+        this(policies, agents, providers.stream().collect(Collectors.toMap(n -> n,
+                n -> ProviderRules.GITHUB.equals(n) || ProviderRules.GITLAB.equals(n) ? n : "custom")));
+    }
+
+    /**
+     * @param policies where policies are stored
+     * @param agents where agents are stored (an unknown agent has no policies)
+     * @param providerTypes the configured providers' names and their types ({@code github},
+     *     {@code gitlab}, ...): policies for other names are refused, and each policy is validated
+     *     by its provider's type
+     */
+    public PolicyGate(TrustPolicyRepository policies, AgentRepository agents, Map<String, String> providerTypes) {
         this.policies = Objects.requireNonNull(policies, "policies");
         this.agents = Objects.requireNonNull(agents, "agents");
-        this.providers = Set.copyOf(providers);
+        this.providers = Map.copyOf(providerTypes);
     }
 
     /**
@@ -72,10 +90,11 @@ public final class PolicyGate {
      * @throws DuplicatePolicyException when an identical policy exists
      */
     public TrustPolicy create(TrustPolicy policy) {
-        if (!providers.contains(policy.provider())) {
+        if (!providers.containsKey(policy.provider())) {
             throw new InvalidRequestException("provider " + Names.quote(policy.provider()) + " is not configured; "
-                    + "configured providers: " + String.join(", ", providers.stream().sorted().toList()));
+                    + "configured providers: " + String.join(", ", providers.keySet().stream().sorted().toList()));
         }
+        ProviderRules.check(providers.get(policy.provider()), policy);
         if ((policy.repositoryId() == null) != (policy.repositoryOwnerId() == null)) {
             throw new InvalidRequestException("repositoryId and repositoryOwnerId must be given together");
         }
@@ -234,7 +253,10 @@ public final class PolicyGate {
         checks.add(new PolicyCheck("ref", policy.admitsRef(identity.ref()), String.join(", ", policy.refPatterns()),
                 identity.ref()));
         TrustConditions c = policy.conditions();
-        checks.add(new PolicyCheck("event", eventAdmitted(c.events(), identity.event()),
+        // A fork's merge request runs the fork's code: only a policy that names the event admits it.
+        boolean forkRefused = identity.forkMergeRequest()
+                && (c.events() == null || !c.events().contains(MERGE_REQUEST_EVENT));
+        checks.add(new PolicyCheck("event", !forkRefused && eventAdmitted(c.events(), identity.event()),
                 c.events() == null ? ANY_EVENT : String.join(", ", c.events()), identity.event()));
         if (c.environments() != null) {
             checks.add(new PolicyCheck("environment", identity.environment() != null && c.environments().stream()
@@ -304,7 +326,10 @@ public final class PolicyGate {
         String policiesFor = "the policies for " + identity.repository() + (agentId == null ? "" : " and agent " + agentId);
         String permitted = String.join("; ", expected);
         String detail = switch (condition) {
-            case "event" -> "event " + Names.quote(actual) + " is not permitted; " + policiesFor + " permit " + permitted
+            case "event" -> identity.forkMergeRequest() ? "the run is a merge request from a fork (source project "
+                    + identity.repository() + ", run by another project), refused unless a policy lists "
+                    + MERGE_REQUEST_EVENT + " in conditions.events; " + policiesFor + " permit " + permitted
+                    : "event " + Names.quote(actual) + " is not permitted; " + policiesFor + " permit " + permitted
                     + (EVENTS_NEEDING_OPT_IN.contains(actual) ? " (list it in conditions.events to allow it)" : "");
             case "environment" -> actual == null
                     ? "the run has no environment; " + policiesFor + " permit environment " + permitted

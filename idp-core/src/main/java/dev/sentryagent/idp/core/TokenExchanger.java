@@ -36,7 +36,9 @@ public final class TokenExchanger {
 
     private TokenExchanger(Builder b, AccessTokenIssuer tokens) {
         this.providers = Map.copyOf(b.providers);
-        this.gate = new PolicyGate(b.trustPolicies, b.agents, b.providers.keySet());
+        Map<String, String> types = new LinkedHashMap<>();
+        b.providers.forEach((name, provider) -> types.put(name, provider.type()));
+        this.gate = new PolicyGate(b.trustPolicies, b.agents, types);
         this.replayGuard = b.replayGuard;
         this.tokens = tokens;
     }

@@ -27,7 +27,7 @@ import java.util.UUID;
  *
  * @param id the policy's id
  * @param provider the provider name, e.g. {@code github}
- * @param repository {@code owner/name}
+ * @param repository {@code owner/name} (GitHub), {@code group[/subgroup...]/project} (GitLab)
  * @param branch a git branch name without {@code refs/heads/}, or null
  * @param agentId the agent this policy admits tokens for, or null for bootstrap
  * @param repositoryId the pinned repository id, or null until pinned
@@ -81,7 +81,7 @@ public record TrustPolicy(
     public TrustPolicy {
         Objects.requireNonNull(id, "id");
         Names.provider(provider);
-        Names.repository(repository);
+        Names.repositoryPath(repository); // the provider type's own rules: PolicyGate.create
         Names.branch(branch);
         positive("repositoryId", repositoryId);
         positive("repositoryOwnerId", repositoryOwnerId);

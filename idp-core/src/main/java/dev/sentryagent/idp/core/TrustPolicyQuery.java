@@ -28,7 +28,7 @@ public record TrustPolicyQuery(String provider, String repository, UUID agentId,
             Names.provider(provider);
         }
         if (repository != null) {
-            Names.repository(repository);
+            Names.repositoryPath(repository);
         }
         Objects.requireNonNull(page, "page");
     }

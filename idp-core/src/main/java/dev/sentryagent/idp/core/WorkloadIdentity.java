@@ -34,6 +34,9 @@ import java.util.Optional;
  * @param expiresAt {@code exp}
  * @param claims the token's claims that conditions read, by the provider's own names, for
  *     explanations shown to operators (never the token itself)
+ * @param forkMergeRequest true for a merge-request pipeline whose source project is not the project
+ *     running the job (GitLab: {@code project_id} differs from {@code job_project_id}): a fork's
+ *     code. Admitted only by a policy that lists {@code merge_request_event} in its events
  */
 public record WorkloadIdentity(
         String provider,
@@ -53,7 +56,8 @@ public record WorkloadIdentity(
         String jti,
         Instant issuedAt,
         Instant expiresAt,
-        Map<String, String> claims) {
+        Map<String, String> claims,
+        boolean forkMergeRequest) {
 
     private static final String BRANCH_PREFIX = "refs/heads/";
 
@@ -98,6 +102,16 @@ public record WorkloadIdentity(
         Objects.requireNonNull(issuedAt, "issuedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         claims = claims == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
+    }
+
+    /** An identity that is not a fork's merge request (every GitHub token: GitHub has its own event for that). */
+    public WorkloadIdentity(String provider, String issuer, String subject, String repository, long repositoryId,
+                            long repositoryOwnerId, String ref, String refType, String environment, String workflow,
+                            String jobWorkflowRef, String event, Boolean refProtected, String runnerEnvironment,
+                            String jti, Instant issuedAt, Instant expiresAt, Map<String, String> claims) {
+        this(provider, issuer, subject, repository, repositoryId, repositoryOwnerId, ref, refType, environment,
+                workflow, jobWorkflowRef, event, refProtected, runnerEnvironment, jti, issuedAt, expiresAt, claims,
+                false);
     }
 
     /**

@@ -230,6 +230,10 @@ class JwksCachingTest {
         } finally {
             pool.shutdownNow();
         }
+        // The background refresh may reach the issuer just after the forty answers: wait for it.
+        for (int i = 0; i < 50 && issuer.jwksRequestCount() < 2; i++) {
+            Thread.sleep(20);
+        }
         assertThat(issuer.jwksRequestCount()).isEqualTo(2); // one refresh for all forty, not forty
     }
 

@@ -31,11 +31,19 @@ class TrustPolicyValidationTest {
         assertThat(TrustPolicy.create("github", "org/repo", branch, null).branch()).isEqualTo(branch);
     }
 
+    // Rules of every provider type; GitHub's and GitLab's own are PolicyGate's (PolicyGateCreateTest).
     @ParameterizedTest
-    @ValueSource(strings = {"repo", "org/", "/repo", "org/repo/x", "-org/repo", "org-/repo", "o--rg/repo", "org/re po",
-            "org/..", "org/.", "org/repo;drop", "a234567890123456789012345678901234567890/repo"})
+    @ValueSource(strings = {"repo", "org/", "/repo", "org//repo", "org/re po", "org/..", "org/.", "../org/repo",
+            "org/repo;drop"})
     void createWhenRepositoryInvalidThenRefused(String repository) {
         assertThatThrownBy(() -> TrustPolicy.create("github", repository, null, null))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("repository must be owner/name, got ");
+    }
+
+    @Test
+    void createWhenRepositoryOver140CharactersThenRefused() {
+        assertThatThrownBy(() -> TrustPolicy.create("gitlab", "g/" + "p".repeat(139), null, null))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("repository must be owner/name, got ");
     }

@@ -1,11 +1,14 @@
 package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.core.GitHubProvider;
+import dev.sentryagent.idp.core.GitLabProvider;
+import dev.sentryagent.idp.core.OidcProviderBuilder;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.UnavailableException;
 import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,18 +73,17 @@ public final class IdpServer implements AutoCloseable {
         JdbcStore store = JdbcStore.builder().url(config.dbUrl()).user(config.dbUser()).password(config.dbPassword())
                 .keyEncryptionKey(config.keyEncryptionKey()).build();
         try {
-            GitHubProvider.Builder github = GitHubProvider.builder().issuer(config.githubIssuer())
-                    .audience(config.audience()).clockSkew(config.clockSkew());
-            if (config.githubJwksUrl() != null) {
-                github.jwksUri(config.githubJwksUrl());
-            }
-            TokenExchanger exchanger = TokenExchanger.builder()
+            TokenExchanger.Builder exchangerBuilder = TokenExchanger.builder()
                     .issuer(config.issuer())
-                    .provider(github.build())
                     .store(store)
                     .tokenTtl(config.tokenTtl())
-                    .signingAlgorithm(config.signingAlgorithm())
-                    .build();
+                    .signingAlgorithm(config.signingAlgorithm());
+            for (ProviderSettings p : config.providers()) {
+                exchangerBuilder.provider(ProviderSettings.GITLAB.equals(p.type())
+                        ? configure(GitLabProvider.builder(), p, config.clockSkew()).build()
+                        : configure(GitHubProvider.builder(), p, config.clockSkew()).build());
+            }
+            TokenExchanger exchanger = exchangerBuilder.build();
             exchanger.accessTokenIssuer().jwksJson(); // creates the first signing key now, not on the first request
             IdpPlugin plugin = IdpPlugin.builder().exchanger(exchanger).store(store).adminToken(config.adminToken())
                     .build();
@@ -95,14 +97,28 @@ public final class IdpServer implements AutoCloseable {
                 javalin.registerPlugin(plugin);
                 IdpPlugin.answerUnmatchedWithContractErrors(javalin);
             }).start(config.port());
-            LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} github-issuer={} admin-routes={} crypto={}",
-                    app.port(), config.host(), store.description(), config.issuer(), config.githubIssuer(),
+            LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} providers={} admin-routes={} crypto={}",
+                    app.port(), config.host(), store.description(), config.issuer(), config.providers().stream()
+                            .map(p -> p.name() + "(" + p.type() + " " + p.issuer() + ")").toList(),
                     config.adminToken() == null ? "off (set IDP_ADMIN_TOKEN)" : "on", CryptoProviders.inUse());
             return new IdpServer(app, store, exchanger);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * A provider builder set from {@code p}. Its keys are fetched on the first token that needs them,
+     * not here: an instance unreachable at start answers 503 for its own tokens and is retried,
+     * while the server and every other provider run.
+     */
+    private static <B extends OidcProviderBuilder<B>> B configure(B builder, ProviderSettings p, Duration skew) {
+        builder.name(p.name()).issuer(p.issuer()).audience(p.audience()).clockSkew(skew);
+        if (p.jwksUrl() != null) {
+            builder.jwksUri(p.jwksUrl());
+        }
+        return builder;
     }
 
     /** The server's own logging configuration, unless the operator gives one (before any logger exists). */

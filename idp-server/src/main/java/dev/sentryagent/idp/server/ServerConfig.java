@@ -1,6 +1,7 @@
 package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.core.GitHubProvider;
+import dev.sentryagent.idp.core.GitLabProvider;
 import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.core.Settings;
 import dev.sentryagent.idp.javalin.AdminToken;
@@ -11,9 +12,13 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -37,19 +42,42 @@ import java.util.regex.Pattern;
  *     the issuer is not a loopback URL
  * @param host {@code IDP_HOST}: the bind address, default {@code 0.0.0.0}
  * @param requestTimeout {@code IDP_REQUEST_TIMEOUT}: a request not fully received by then is cut off
+ * @param providers {@code IDP_PROVIDERS} and each one's {@code IDP_PROVIDER_<NAME>_...} variables; null
+ *     or empty: one provider {@code github} of {@code githubIssuer}, {@code githubJwksUrl} and {@code audience}
  */
 public record ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
                            AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
                            Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,
-                           String host, Duration requestTimeout) {
+                           String host, Duration requestTimeout, List<ProviderSettings> providers) {
     /** {@code IDP_HOST}'s default: every interface. */
     public static final String DEFAULT_HOST = "0.0.0.0";
     /** {@code IDP_REQUEST_TIMEOUT}'s default. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9-]{1,32}");
+
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        providers = providers == null || providers.isEmpty()
+                ? List.of(new ProviderSettings(ProviderSettings.GITHUB, ProviderSettings.GITHUB, githubIssuer,
+                githubJwksUrl, audience))
+                : List.copyOf(providers);
+    }
+
+    /** Settings with the one provider {@code github} of {@code githubIssuer}, {@code githubJwksUrl} and {@code audience}. */
+    public ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
+                        AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
+                        Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,
+                        String host, Duration requestTimeout) {
+        this(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer, githubJwksUrl, tokenTtl,
+                clockSkew, signingAlgorithm, keyEncryptionKey, host, requestTimeout, null);
+    }
+
+    /** These settings with {@code providers} trusted instead (the {@code github*} fields are then ignored). */
+    public ServerConfig withProviders(List<ProviderSettings> providers) {
+        return new ServerConfig(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer,
+                githubJwksUrl, tokenTtl, clockSkew, signingAlgorithm, keyEncryptionKey, host, requestTimeout, providers);
     }
 
     /** Settings as version 1 had them: bound to every interface, the default request timeout. */
@@ -84,6 +112,7 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
         String githubIssuer = url("IDP_GITHUB_ISSUER", value(env, "IDP_GITHUB_ISSUER", GitHubProvider.GITHUB_COM_ISSUER));
         String jwks = env.get("IDP_GITHUB_JWKS_URL");
         String githubJwks = jwks == null || jwks.isEmpty() ? null : url("IDP_GITHUB_JWKS_URL", jwks);
+        List<ProviderSettings> providers = providers(env, audience);
         Duration ttl = duration("IDP_TOKEN_TTL", value(env, "IDP_TOKEN_TTL", "PT15M"), Duration.ofMinutes(1),
                 Duration.ofHours(1));
         Duration skew = duration("IDP_CLOCK_SKEW", value(env, "IDP_CLOCK_SKEW", "PT60S"), Duration.ZERO,
@@ -117,7 +146,67 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                 Duration.ofSeconds(1), Duration.ofMinutes(5));
         return new ServerConfig(port, issuer, audience, dbUrl, env.getOrDefault("IDP_DB_USER", ""),
                 env.getOrDefault("IDP_DB_PASSWORD", ""), adminToken, githubIssuer, githubJwks, ttl, skew, algorithm, kek,
-                host, requestTimeout);
+                host, requestTimeout, providers);
+    }
+
+    /**
+     * {@code IDP_PROVIDERS} (default {@code github}) and, per name, {@code IDP_PROVIDER_<NAME>_TYPE},
+     * {@code _ISSUER}, {@code _JWKS_URL}, {@code _AUDIENCE}; {@code IDP_GITHUB_ISSUER} and
+     * {@code IDP_GITHUB_JWKS_URL} are aliases for the provider named {@code github}.
+     */
+    private static List<ProviderSettings> providers(Map<String, String> env, String audience) {
+        String list = value(env, "IDP_PROVIDERS", ProviderSettings.GITHUB);
+        List<ProviderSettings> providers = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String entry : list.split(",", -1)) {
+            String name = entry.strip();
+            if (!PROVIDER_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("IDP_PROVIDERS must be comma-separated provider names of 1 to 32 "
+                        + "lower-case letters, digits and hyphens, got \"" + printable(list) + "\"");
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("IDP_PROVIDERS names provider " + name + " twice");
+            }
+            String prefix = "IDP_PROVIDER_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+            String type = value(env, prefix + "TYPE", name.equals(ProviderSettings.GITHUB)
+                    || name.equals(ProviderSettings.GITLAB) ? name : null);
+            if (type == null) {
+                throw new IllegalArgumentException(prefix + "TYPE is required for provider " + name
+                        + ": github or gitlab");
+            }
+            if (!type.equals(ProviderSettings.GITHUB) && !type.equals(ProviderSettings.GITLAB)) {
+                throw new IllegalArgumentException(prefix + "TYPE must be github or gitlab, got \"" + printable(type)
+                        + "\"");
+            }
+            String issuerVariable = alias(env, name, prefix + "ISSUER", "IDP_GITHUB_ISSUER");
+            String issuer = url(issuerVariable, value(env, issuerVariable, type.equals(ProviderSettings.GITHUB)
+                    ? GitHubProvider.GITHUB_COM_ISSUER : GitLabProvider.GITLAB_COM_ISSUER));
+            String jwksVariable = alias(env, name, prefix + "JWKS_URL", "IDP_GITHUB_JWKS_URL");
+            String jwks = value(env, jwksVariable, null);
+            providers.add(new ProviderSettings(name, type, issuer, jwks == null ? null : url(jwksVariable, jwks),
+                    value(env, prefix + "AUDIENCE", audience)));
+        }
+        return providers;
+    }
+
+    /**
+     * The variable that sets this value of provider {@code name}: the per-provider one, or for the
+     * provider {@code github} the version 1 alias when only that is set.
+     */
+    private static String alias(Map<String, String> env, String name, String variable, String v1Alias) {
+        boolean set = env.get(variable) != null && !env.get(variable).isEmpty();
+        boolean aliasSet = env.get(v1Alias) != null && !env.get(v1Alias).isEmpty();
+        if (!name.equals(ProviderSettings.GITHUB) || !aliasSet) {
+            return variable;
+        }
+        if (set && !env.get(variable).equals(env.get(v1Alias))) {
+            throw new IllegalArgumentException(v1Alias + " and " + variable + " differ: set only one of them");
+        }
+        return v1Alias;
+    }
+
+    private static String printable(String value) {
+        return value.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** An IP address or a host name that resolves: what the server binds to. */
@@ -176,6 +265,6 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                 + JdbcUrls.withoutCredentials(dbUrl) + ", admin=" + (adminToken != null) + ", githubIssuer=" + githubIssuer
                 + ", tokenTtl=" + tokenTtl + ", clockSkew=" + clockSkew + ", algorithm=" + signingAlgorithm.jwsName()
                 + ", keyEncryption=" + (keyEncryptionKey != null) + ", host=" + host + ", requestTimeout="
-                + requestTimeout + "]";
+                + requestTimeout + ", providers=" + providers + "]";
     }
 }

@@ -82,6 +82,75 @@ class ServerConfigTest {
     }
 
     @Test
+    void whenNoProvidersGivenThenGitHubComAlone() {
+        assertThat(ServerConfig.fromEnvironment(Map.of()).providers()).containsExactly(new ProviderSettings("github",
+                "github", "https://token.actions.githubusercontent.com", null, "http://localhost:8080"));
+    }
+
+    @Test
+    void providersReadWithTypesIssuersAndAudiencesPerName() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of(
+                "IDP_PROVIDERS", "github, ghes,gitlab,gitlab-internal,ghe-com",
+                "IDP_GITHUB_JWKS_URL", "https://keys.example.com/jwks",
+                "IDP_PROVIDER_GHES_TYPE", "github",
+                "IDP_PROVIDER_GHES_ISSUER", "https://ghes.example.com/_services/token",
+                "IDP_PROVIDER_GHES_AUDIENCE", "https://idp.example.com/ghes",
+                "IDP_PROVIDER_GITLAB_INTERNAL_TYPE", "gitlab",
+                "IDP_PROVIDER_GITLAB_INTERNAL_ISSUER", "https://gitlab.internal.example.com",
+                "IDP_PROVIDER_GITLAB_INTERNAL_JWKS_URL", "https://gitlab.internal.example.com/oauth/discovery/keys",
+                "IDP_PROVIDER_GHE_COM_TYPE", "github",
+                "IDP_PROVIDER_GHE_COM_ISSUER", "https://token.actions.octo.ghe.com"));
+        String aud = "http://localhost:8080";
+        assertThat(c.providers()).containsExactly(
+                new ProviderSettings("github", "github", "https://token.actions.githubusercontent.com",
+                        "https://keys.example.com/jwks", aud),
+                new ProviderSettings("ghes", "github", "https://ghes.example.com/_services/token", null,
+                        "https://idp.example.com/ghes"),
+                new ProviderSettings("gitlab", "gitlab", "https://gitlab.com", null, aud),
+                new ProviderSettings("gitlab-internal", "gitlab", "https://gitlab.internal.example.com",
+                        "https://gitlab.internal.example.com/oauth/discovery/keys", aud),
+                new ProviderSettings("ghe-com", "github", "https://token.actions.octo.ghe.com", null, aud));
+    }
+
+    @Test
+    void whenV1GitHubVariablesAndTheirNewNamesAgreeThenAccepted() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("IDP_GITHUB_ISSUER", "https://ghes.example.com/_services/token",
+                "IDP_PROVIDER_GITHUB_ISSUER", "https://ghes.example.com/_services/token"));
+        assertThat(c.providers().get(0).issuer()).isEqualTo("https://ghes.example.com/_services/token");
+        assertThat(ServerConfig.fromEnvironment(Map.of("IDP_PROVIDER_GITHUB_ISSUER",
+                "https://token.actions.githubusercontent.com/acme")).providers().get(0).issuer())
+                .isEqualTo("https://token.actions.githubusercontent.com/acme");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "github,GitLab|IDP_PROVIDERS must be comma-separated provider names of 1 to 32 lower-case letters, digits and hyphens, got \"github,GitLab\"",
+            "github,|IDP_PROVIDERS must be comma-separated provider names of 1 to 32 lower-case letters, digits and hyphens, got \"github,\"",
+            "github,github|IDP_PROVIDERS names provider github twice",
+            "github,ghes|IDP_PROVIDER_GHES_TYPE is required for provider ghes: github or gitlab"})
+    void whenProvidersMalformedThenOneSentenceNamingTheVariable(String providers, String message) {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("IDP_PROVIDERS", providers)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "IDP_PROVIDER_GHES_TYPE|bitbucket|IDP_PROVIDER_GHES_TYPE must be github or gitlab, got \"bitbucket\"",
+            "IDP_PROVIDER_GHES_ISSUER|http://ghes.example.com|IDP_PROVIDER_GHES_ISSUER must use https (plain http only on loopback), got \"http://ghes.example.com\"",
+            "IDP_PROVIDER_GITLAB_ISSUER|https://gitlab.example.com/|IDP_PROVIDER_GITLAB_ISSUER must not end with '/', got \"https://gitlab.example.com/\"",
+            "IDP_PROVIDER_GITLAB_JWKS_URL|ftp://x/keys|IDP_PROVIDER_GITLAB_JWKS_URL must be an absolute http(s) URL, got \"ftp://x/keys\"",
+            "IDP_PROVIDER_GITHUB_ISSUER|https://other.example.com|IDP_GITHUB_ISSUER and IDP_PROVIDER_GITHUB_ISSUER differ: set only one of them"})
+    void whenProviderVariableBadThenOneSentenceNamingIt(String variable, String value, String message) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("IDP_PROVIDERS", "github,ghes,gitlab",
+                "IDP_PROVIDER_GHES_TYPE", "github", "IDP_GITHUB_ISSUER", "https://token.actions.githubusercontent.com"));
+        env.put(variable, value);
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(env))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+
+    @Test
     void secretsNeverShownInToString() {
         String secret = "a-very-secret-admin-token-of-32-chars!!";
         ServerConfig c = ServerConfig.fromEnvironment(Map.of("IDP_ADMIN_TOKEN", secret, "IDP_DB_PASSWORD", "dbpass123"));

@@ -170,6 +170,18 @@ public final class FakeGitLabIssuer implements AutoCloseable {
         this.jwksStatus = status;
     }
 
+    /** Makes the key endpoint answer 503, as an instance in maintenance does; {@link #jwksHealthy()} ends it. */
+    public FakeGitLabIssuer jwksDown() {
+        jwksStatus(503);
+        return this;
+    }
+
+    /** Ends {@link #jwksDown()}: the key endpoint answers 200 again. */
+    public FakeGitLabIssuer jwksHealthy() {
+        jwksStatus(200);
+        return this;
+    }
+
     /** Makes the discovery document answer with {@code status} (e.g. 503: the instance is down at start). */
     public void discoveryStatus(int status) {
         this.discoveryStatus = status;

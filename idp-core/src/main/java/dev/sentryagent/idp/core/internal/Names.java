@@ -5,11 +5,18 @@ import java.util.regex.Pattern;
 
 /** The naming rules of GitHub and git, as the value types enforce them. */
 public final class Names {
-    private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    private static final Pattern PROVIDER = Pattern.compile("[a-z0-9-]{1,32}"); // contract section 6
     // GitHub: an owner is 1-39 alphanumerics or single inner hyphens; a name is 1-100 of [A-Za-z0-9._-].
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final int MAX_BRANCH_LENGTH = 255;
+    /** The longest repository path the stores keep (their column holds 140 characters). */
+    public static final int MAX_REPOSITORY_LENGTH = 140;
+    // A path segment of either platform: GitHub's name characters; GitLab's start with a letter, digit or _.
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final Pattern GITLAB_SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+    /** GitLab nests groups at most 20 deep: 20 groups and the project. */
+    private static final int MAX_GITLAB_SEGMENTS = 21;
 
     private Names() {
     }
@@ -35,6 +42,49 @@ public final class Names {
                 && !value.substring(slash + 1).equals("..");
         if (!valid) {
             throw new InvalidRequestException("repository must be owner/name, got " + quote(value));
+        }
+        return value;
+    }
+
+    /**
+     * A repository path of any provider, as a policy or a filter may name it: {@code owner/name} or
+     * {@code group/subgroup/.../project}, segments of letters, digits, {@code . _ -}, never
+     * {@code .} or {@code ..}, at most {@value #MAX_REPOSITORY_LENGTH} characters. Each provider
+     * type's own rules are checked where the type is known ({@link #repository}, {@link #gitlabProject}).
+     */
+    public static String repositoryPath(String value) {
+        if (value == null) {
+            throw new InvalidRequestException("repository is required, as owner/name");
+        }
+        String[] segments = value.split("/", -1);
+        boolean valid = segments.length >= 2 && value.length() <= MAX_REPOSITORY_LENGTH;
+        for (String segment : segments) {
+            valid &= SEGMENT.matcher(segment).matches() && !segment.equals(".") && !segment.equals("..");
+        }
+        if (!valid) {
+            throw new InvalidRequestException("repository must be owner/name, got " + quote(value)
+                    + " (GitLab: group[/subgroup...]/project, at most " + MAX_REPOSITORY_LENGTH + " characters)");
+        }
+        return value;
+    }
+
+    /**
+     * A GitLab project's full path, {@code group[/subgroup...]/project}: segments start with a
+     * letter, digit or {@code _} and hold letters, digits, {@code _ - .}, none ends with
+     * {@code .git} or {@code .atom} or a dot; at most 20 groups deep and
+     * {@value #MAX_REPOSITORY_LENGTH} characters.
+     */
+    public static String gitlabProject(String value) {
+        repositoryPath(value);
+        String[] segments = value.split("/", -1);
+        boolean valid = segments.length <= MAX_GITLAB_SEGMENTS;
+        for (String segment : segments) {
+            valid &= GITLAB_SEGMENT.matcher(segment).matches() && !segment.endsWith(".")
+                    && !segment.endsWith(".git") && !segment.endsWith(".atom");
+        }
+        if (!valid) {
+            throw new InvalidRequestException("repository must be a GitLab project's full path, "
+                    + "group[/subgroup...]/project (letters, digits, _ - . in each part), got " + quote(value));
         }
         return value;
     }

@@ -14,6 +14,17 @@ public interface OidcProvider {
     /** The name requests use to select this provider, e.g. {@code github}. */
     String name();
 
+    /**
+     * The provider's type, which decides how policies for it are validated: {@code github} (an
+     * {@code owner/name} repository, GitHub's runner environments, {@code jobWorkflows}),
+     * {@code gitlab} (a full project path with subgroups, GitLab's runner environments, no
+     * {@code jobWorkflows}); any other type gets the rules common to both. Several providers may
+     * share a type (github.com next to a GitHub Enterprise Server).
+     */
+    default String type() {
+        return "custom";
+    }
+
     /** The exact {@code iss} this provider accepts. */
     String issuer();
 
