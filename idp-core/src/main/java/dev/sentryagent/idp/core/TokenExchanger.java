@@ -29,7 +29,6 @@ import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +57,7 @@ public final class TokenExchanger {
     private final String tokenAudience;
     private final Duration tokenTtl;
     private final Clock clock;
+    private final ExchangeListener listener;
 
     private TokenExchanger(Builder b) {
         this.providers = Map.copyOf(b.providers);
@@ -68,6 +68,7 @@ public final class TokenExchanger {
         this.tokenAudience = b.tokenAudience == null ? b.issuer : b.tokenAudience;
         this.tokenTtl = b.tokenTtl;
         this.clock = b.clock;
+        this.listener = b.listener;
         this.keys = new SigningKeyRing(b.signingKeys, b.signingAlgorithm, MAX_TTL.plus(MAX_SKEW), b.keyRotation,
                 b.keyRefresh, b.clock);
     }
@@ -104,6 +105,7 @@ public final class TokenExchanger {
                     identity.provider(), identity.repository(), identity.ref(), identity.eventName(),
                     request.agentId() == null ? "bootstrap" : request.agentId(), policy.id(), identity.jti(),
                     result.expiresAt());
+            tell(new ExchangeOutcome(request, identity, result, null));
             return result;
         } catch (IdpException e) {
             if (identity == null) {
@@ -116,7 +118,19 @@ public final class TokenExchanger {
                         request.agentId() == null ? "bootstrap" : request.agentId(), identity.jti(),
                         e.code().wireName(), e.getMessage());
             }
+            tell(new ExchangeOutcome(request, identity, null, e));
             throw e;
+        }
+    }
+
+    private void tell(ExchangeOutcome outcome) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.onExchange(outcome);
+        } catch (RuntimeException e) {
+            LOG.error("exchange listener failed; the exchange's answer stands", e);
         }
     }
 
@@ -215,7 +229,7 @@ public final class TokenExchanger {
                 .setExpectedType(true, ACCESS_TOKEN_TYPE)
                 .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         "ES256", "ES384", "RS256", "EdDSA"))
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(keys.publishedJwks()))
+                .setVerificationKeyResolver(keys.verificationKeyResolver())
                 .build();
         try {
             JwtClaims claims = consumer.processToClaims(token);
@@ -244,9 +258,19 @@ public final class TokenExchanger {
         return new JsonWebKeySet(keys.publishedJwks());
     }
 
-    /** Adds a new signing key; it signs once every server sharing the store publishes it. */
-    public void rotateSigningKey() {
-        keys.rotate();
+    /**
+     * Adds a new signing key, which signs on this server from now on and on the others sharing
+     * the store once they reload (within the key refresh); the previous key stays published until
+     * every token it signed has expired, then is deleted.
+     */
+    public SigningKeyInfo rotateSigningKey() {
+        SigningKeyRing.LoadedKey key = keys.rotate();
+        return new SigningKeyInfo(key.kid(), key.algorithm().jwsName(), key.stored().createdAt(), true);
+    }
+
+    /** The published signing keys, newest first, and which one signs now. */
+    public List<SigningKeyInfo> signingKeys() {
+        return keys.describe();
     }
 
     /** The {@code iss} of the tokens this IdP issues. */
@@ -287,6 +311,7 @@ public final class TokenExchanger {
         private Duration keyRefresh = Duration.ofSeconds(30);
         private boolean allowInsecureIssuer;
         private Clock clock = Clock.systemUTC();
+        private ExchangeListener listener;
 
         private Builder() {
         }
@@ -371,6 +396,12 @@ public final class TokenExchanger {
 
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Told every exchange's outcome, e.g. the audit trail ({@link AuditTrail}). */
+        public Builder listener(ExchangeListener listener) {
+            this.listener = listener;
             return this;
         }
 

@@ -31,7 +31,9 @@ public enum TokenFailure {
     /** The token's {@code jti} was exchanged before. */
     REPLAY("replay"),
     /** An access token lacks the scope the operation needs. */
-    SCOPE("scope");
+    SCOPE("scope"),
+    /** An access token of ours was revoked, or its agent or trust policy deleted, since it was issued. */
+    REVOKED("revoked");
 
     private final String code;
 

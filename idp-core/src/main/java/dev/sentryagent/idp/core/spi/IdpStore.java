@@ -11,6 +11,12 @@ public interface IdpStore {
 
     SigningKeyStore signingKeys();
 
+    /** The revoked access tokens, shared by every server on this store. */
+    RevocationList revocations();
+
+    /** The audit events. */
+    AuditLog auditLog();
+
     /**
      * Checks that the store answers.
      *

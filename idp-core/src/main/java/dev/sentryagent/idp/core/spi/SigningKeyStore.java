@@ -14,4 +14,10 @@ public interface SigningKeyStore {
 
     /** Adds a key; a key with the same kid must not exist. */
     void add(SigningKey key);
+
+    /**
+     * Deletes a key, private key and all, once no token it signed can still be valid; false when
+     * there was none (another server may have deleted it first).
+     */
+    boolean delete(String kid);
 }
