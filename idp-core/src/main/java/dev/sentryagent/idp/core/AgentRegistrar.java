@@ -16,10 +16,20 @@ public final class AgentRegistrar {
 
     private final TokenExchanger exchanger;
     private final AgentRepository agents;
+    private final TokenIntrospector introspector;
 
     public AgentRegistrar(TokenExchanger exchanger, AgentRepository agents) {
+        this(exchanger, agents, null);
+    }
+
+    /**
+     * With {@code introspector}, a token must also be active: not revoked, its agent and policy
+     * not deleted (the rule introspection applies).
+     */
+    public AgentRegistrar(TokenExchanger exchanger, AgentRepository agents, TokenIntrospector introspector) {
         this.exchanger = Objects.requireNonNull(exchanger, "exchanger");
         this.agents = Objects.requireNonNull(agents, "agents");
+        this.introspector = introspector;
     }
 
     /**
@@ -32,6 +42,9 @@ public final class AgentRegistrar {
      */
     public Agent registerWithToken(String accessToken, String name, String description) {
         AccessTokenClaims caller = exchanger.verifyAccessToken(accessToken);
+        if (introspector != null) {
+            introspector.requireActive(accessToken);
+        }
         if (!caller.hasScope(Scopes.AGENTS_WRITE)) {
             throw new IdpException(ErrorCode.INSUFFICIENT_SCOPE, "The access token lacks scope " + Scopes.AGENTS_WRITE
                     + ": only a bootstrap token (or the admin token) can register agents");

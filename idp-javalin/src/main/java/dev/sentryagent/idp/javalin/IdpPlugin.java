@@ -1,14 +1,21 @@
 package dev.sentryagent.idp.javalin;
 
+import dev.sentryagent.idp.core.AuditTrail;
 import dev.sentryagent.idp.core.TokenExchanger;
+import dev.sentryagent.idp.core.TokenIntrospector;
 import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.javalin.internal.AuditedStore;
+import dev.sentryagent.idp.javalin.internal.Housekeeping;
 import dev.sentryagent.idp.javalin.internal.Routes;
+import dev.sentryagent.idp.javalin.internal.TokenLifecycleRoutes;
 import io.javalin.config.JavalinState;
 import io.javalin.plugin.Plugin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -21,12 +28,26 @@ import java.util.Objects;
  *
  * <p>Every route answers errors as RFC 6749-style JSON and never echoes a submitted token.
  * Without an admin token, the admin routes answer 503 and say why.
+ *
+ * <p>Audit: admin changes, revocations and rotations are recorded by the plugin's
+ * {@link AuditTrail} (its own on the store's audit log, unless {@link Builder#auditTrail} gives
+ * one). Exchange outcomes are recorded when the exchanger was built with the same trail as its
+ * {@link TokenExchanger.Builder#listener listener}. The plugin purges expired revocations and old
+ * audit events every minute while the server runs, and closes the trail when it stops.
  */
 public final class IdpPlugin extends Plugin<Void> {
     private final Routes routes;
+    private final TokenLifecycleRoutes lifecycle;
+    private final AuditTrail audit;
+    private final Housekeeping housekeeping;
 
     private IdpPlugin(Builder b) {
-        this.routes = new Routes(b.exchanger, b.store, b.adminToken, openApiDocument());
+        this.audit = b.auditTrail != null ? b.auditTrail : AuditTrail.builder().log(b.store.auditLog()).build();
+        IdpStore audited = new AuditedStore(b.store, audit);
+        this.routes = new Routes(b.exchanger, audited, b.adminToken, openApiDocument());
+        this.lifecycle = new TokenLifecycleRoutes(b.exchanger, new TokenIntrospector(b.exchanger, audited), audit,
+                b.adminToken, b.introspectionToken, b.trustedProxies);
+        this.housekeeping = new Housekeeping(b.store.revocations(), audit, Clock.systemUTC(), Duration.ofMinutes(1));
     }
 
     public static Builder builder() {
@@ -35,7 +56,18 @@ public final class IdpPlugin extends Plugin<Void> {
 
     @Override
     public void onInitialize(JavalinState state) {
+        lifecycle.register(state.routes);
         routes.register(state.routes);
+        state.events.serverStarted(housekeeping::start);
+        state.events.serverStopped(() -> {
+            housekeeping.close();
+            audit.close();
+        });
+    }
+
+    /** The trail that records this plugin's audit events. */
+    public AuditTrail auditTrail() {
+        return audit;
     }
 
     @Override
@@ -58,6 +90,9 @@ public final class IdpPlugin extends Plugin<Void> {
         private TokenExchanger exchanger;
         private IdpStore store;
         private AdminToken adminToken;
+        private AdminToken introspectionToken;
+        private AuditTrail auditTrail;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
         private Builder() {
         }
@@ -76,6 +111,27 @@ public final class IdpPlugin extends Plugin<Void> {
         /** The administrator's secret; without one the admin routes answer 503. */
         public Builder adminToken(AdminToken adminToken) {
             this.adminToken = adminToken;
+            return this;
+        }
+
+        /**
+         * A second secret, for resource servers, that may call the introspection endpoint and
+         * nothing else (validated like the admin token); the admin token may introspect too.
+         */
+        public Builder introspectionToken(AdminToken introspectionToken) {
+            this.introspectionToken = introspectionToken;
+            return this;
+        }
+
+        /** The trail for audit events; pass the same one to the exchanger's {@code listener}. */
+        public Builder auditTrail(AuditTrail auditTrail) {
+            this.auditTrail = auditTrail;
+            return this;
+        }
+
+        /** The proxies whose {@code X-Forwarded-For} names the client in audit events; default none. */
+        public Builder trustedProxies(TrustedProxies trustedProxies) {
+            this.trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
             return this;
         }
 

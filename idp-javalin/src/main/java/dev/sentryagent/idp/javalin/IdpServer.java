@@ -1,5 +1,6 @@
 package dev.sentryagent.idp.javalin;
 
+import dev.sentryagent.idp.core.AuditTrail;
 import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.TokenExchanger;
@@ -65,16 +66,19 @@ public final class IdpServer implements AutoCloseable {
             if (config.githubJwksUrl() != null) {
                 github.jwksUri(config.githubJwksUrl());
             }
+            AuditTrail audit = AuditTrail.builder().log(store.auditLog()).retention(config.auditRetention()).build();
             TokenExchanger exchanger = TokenExchanger.builder()
                     .issuer(config.issuer())
                     .provider(github.build())
                     .store(store)
                     .tokenTtl(config.tokenTtl())
                     .signingAlgorithm(config.signingAlgorithm())
+                    .listener(audit)
                     .build();
             exchanger.jwksJson(); // creates the first signing key now, not on the first request
             IdpPlugin plugin = IdpPlugin.builder().exchanger(exchanger).store(store).adminToken(config.adminToken())
-                    .build();
+                    .introspectionToken(config.introspectionToken()).auditTrail(audit)
+                    .trustedProxies(config.trustedProxies()).build();
             Javalin app = Javalin.create(javalin -> {
                 HttpSettings.apply(javalin);
                 javalin.http.prefer405over404 = true;

@@ -29,10 +29,29 @@ import java.util.Map;
  * @param clockSkew {@code IDP_CLOCK_SKEW}
  * @param signingAlgorithm {@code IDP_SIGNING_ALGORITHM}
  * @param keyEncryptionKey {@code IDP_KEY_ENCRYPTION_KEY} (base64, 32 bytes), or null
+ * @param introspectionToken {@code IDP_INTROSPECTION_TOKEN}, or null: only the admin token introspects
+ * @param auditRetention {@code IDP_AUDIT_RETENTION}, default 30 days
+ * @param trustedProxies {@code IDP_TRUSTED_PROXIES}: whose {@code X-Forwarded-For} names the client
  */
 public record ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
                            AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
-                           Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey) {
+                           Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,
+                           AdminToken introspectionToken, Duration auditRetention, TrustedProxies trustedProxies) {
+    /** The default audit retention. */
+    public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(30);
+
+    public ServerConfig {
+        auditRetention = auditRetention == null ? DEFAULT_AUDIT_RETENTION : auditRetention;
+        trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
+    }
+
+    /** Settings without an introspection token, with the default audit retention and no trusted proxy. */
+    public ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
+                        AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
+                        Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey) {
+        this(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer, githubJwksUrl, tokenTtl,
+                clockSkew, signingAlgorithm, keyEncryptionKey, null, null, null);
+    }
 
     /** Reads the settings from {@code env}. @throws IllegalArgumentException naming the variable */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -79,8 +98,31 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                         + "(e.g. openssl rand -base64 32)");
             }
         }
+        String introspection = env.get("IDP_INTROSPECTION_TOKEN");
+        AdminToken introspectionToken = null;
+        if (introspection != null && !introspection.isEmpty()) {
+            try {
+                introspectionToken = AdminToken.parse(introspection);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("IDP_INTROSPECTION_TOKEN: " + e.getMessage().replace("admin token",
+                        "introspection token"));
+            }
+            if (adminToken != null && admin.equals(introspection)) {
+                throw new IllegalArgumentException("IDP_INTROSPECTION_TOKEN must differ from IDP_ADMIN_TOKEN");
+            }
+        }
+        Duration auditRetention = duration("IDP_AUDIT_RETENTION", value(env, "IDP_AUDIT_RETENTION", "P30D"),
+                Duration.ofHours(1), Duration.ofDays(3650));
+        TrustedProxies proxies;
+        try {
+            proxies = TrustedProxies.parse(env.get("IDP_TRUSTED_PROXIES"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("IDP_TRUSTED_PROXIES: " + e.getMessage()
+                    + "; give comma-separated IP addresses or CIDR ranges");
+        }
         return new ServerConfig(port, issuer, audience, dbUrl, env.getOrDefault("IDP_DB_USER", ""),
-                env.getOrDefault("IDP_DB_PASSWORD", ""), adminToken, githubIssuer, githubJwks, ttl, skew, algorithm, kek);
+                env.getOrDefault("IDP_DB_PASSWORD", ""), adminToken, githubIssuer, githubJwks, ttl, skew, algorithm, kek,
+                introspectionToken, auditRetention, proxies);
     }
 
     private static String value(Map<String, String> env, String name, String fallback) {
@@ -141,6 +183,7 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
         return "ServerConfig[port=" + port + ", issuer=" + issuer + ", audience=" + audience + ", db="
                 + dbUrl.replaceAll("[?;].*", "") + ", admin=" + (adminToken != null) + ", githubIssuer=" + githubIssuer
                 + ", tokenTtl=" + tokenTtl + ", clockSkew=" + clockSkew + ", algorithm=" + signingAlgorithm.jwsName()
-                + ", keyEncryption=" + (keyEncryptionKey != null) + "]";
+                + ", keyEncryption=" + (keyEncryptionKey != null) + ", introspection=" + (introspectionToken != null)
+                + ", auditRetention=" + auditRetention + ", trustedProxies=" + trustedProxies + "]";
     }
 }

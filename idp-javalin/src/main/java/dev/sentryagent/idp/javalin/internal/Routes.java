@@ -13,6 +13,7 @@ import dev.sentryagent.idp.core.NotFoundException;
 import dev.sentryagent.idp.core.PageRequest;
 import dev.sentryagent.idp.core.Scopes;
 import dev.sentryagent.idp.core.TokenExchanger;
+import dev.sentryagent.idp.core.TokenIntrospector;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
 import dev.sentryagent.idp.core.UnavailableException;
@@ -69,7 +70,7 @@ public final class Routes {
     public Routes(TokenExchanger exchanger, IdpStore store, AdminToken adminToken, String openApi) {
         this.exchanger = exchanger;
         this.store = store;
-        this.registrar = new AgentRegistrar(exchanger, store.agents());
+        this.registrar = new AgentRegistrar(exchanger, store.agents(), new TokenIntrospector(exchanger, store));
         this.adminToken = adminToken;
         this.openApi = openApi;
     }
@@ -220,17 +221,8 @@ public final class Routes {
     // ---- documents and health
 
     private void discovery(Context ctx) {
-        String base = exchanger.issuer().replaceAll("/+$", "");
-        ObjectNode doc = Json.MAPPER.createObjectNode();
-        doc.put("issuer", exchanger.issuer());
-        doc.put("token_endpoint", base + API + "/oidc/token");
-        doc.put("jwks_uri", base + "/.well-known/jwks.json");
-        doc.putArray("grant_types_supported").add(TOKEN_EXCHANGE_GRANT);
-        doc.putArray("token_endpoint_auth_methods_supported").add("none");
-        doc.putArray("scopes_supported").add(Scopes.AGENTS_WRITE).add(Scopes.AGENT);
-        doc.putArray("response_types_supported").add("token");
         ctx.header("Cache-Control", "public, max-age=300");
-        json(ctx, 200, doc);
+        json(ctx, 200, AuthorizationServerMetadata.document(exchanger.issuer()));
     }
 
     private void jwks(Context ctx) {
