@@ -88,8 +88,10 @@ public final class TokenExchanger {
     public ExchangeResult exchange(ExchangeRequest request) {
         OidcProvider provider = providers.get(request.provider());
         if (provider == null) {
-            throw new InvalidRequestException("provider " + Names.quote(request.provider())
+            InvalidRequestException unknown = new InvalidRequestException("provider " + Names.quote(request.provider())
                     + " is not configured; configured providers: " + String.join(", ", providers.keySet()));
+            tell(new ExchangeOutcome(request, null, null, unknown));
+            throw unknown;
         }
         CiIdentity identity = null;
         try {
