@@ -283,7 +283,9 @@ public final class SigningKeyRing {
     }
 
     private SigningKey add(Instant now) {
-        // A new key is always strictly newer than every stored key, so "newest" is never a tie.
+        // A new key is always strictly newer than every stored key, so "newest" is never a tie;
+        // in milliseconds, as stores keep them (else two keys of one millisecond would tie once stored).
+        now = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Ring r = ring;
         if (r != null && !r.keys().isEmpty()) {
             Instant newest = r.keys().get(r.keys().size() - 1).stored().createdAt();
