@@ -8,6 +8,11 @@
 # Before the stores, the HTTP floor: HttpFloor (idp-server's HTTP settings, a fixed answer, no
 # crypto, no database) under the same wrk script says what HTTP alone costs here, and so the most an
 # exchange could ever reach: 1 / (1 / ceiling + 1 / floor), printed as best_possible_pct.
+# First of all, the machine's physical limit: OpenSSL's own ES256 sign and RS256 verify on all
+# cores (openssl speed -multi <cores> ecdsap256 rsa2048), limit = 1 / (1 / sign + 1 / verify)
+# exchanges/s, printed with every result as limit_pct. Each server runs once per crypto provider
+# (IDP_CRYPTO_PROVIDER=accp and =jdk, the crypto= column), each against the JMH ceiling measured
+# with the same provider.
 #
 #   benchmarks/run-load.sh [stores, default "h2 postgres"]
 #   JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" benchmarks/run-load.sh
@@ -15,7 +20,8 @@
 # Knobs (defaults): JDKS ($JAVA_HOME, else the java on PATH), WARMUP=60 and DURATION=30 seconds,
 # TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m; by default what
 # bin/idp-server adds, from bin/default-jvm-options), CEILING=1 (0: skip JMH), FLOOR=1 (0: skip the
-# HTTP floor; its warm-up is WARMUP/3),
+# HTTP floor; its warm-up is WARMUP/3), CRYPTOS="accp jdk" (the server's IDP_CRYPTO_PROVIDER values),
+# LIMIT_SECONDS=10 (per openssl speed algorithm; 0: skip the physical limit),
 # RESULTS=benchmarks/results (where load-jdk<version>.txt goes).
 # The JIT needs about a minute of full load on 2 cores before the server runs at its steady speed.
 # One pool of tokens serves every run: replay protection is per store, and every run starts on an
@@ -26,6 +32,8 @@ stores=${1:-"h2 postgres"}
 duration=${DURATION:-30}
 warmup=${WARMUP:-60}
 tokens=${TOKENS:-480000}
+read -ra cryptos <<< "${CRYPTOS:-accp jdk}"
+limit_seconds=${LIMIT_SECONDS:-10}
 server_opts=${SERVER_JAVA_OPTS-$(bin/default-jvm-options)}
 read -ra jdks <<< "${JDKS:-${JAVA_HOME:-PATH}}"
 java_of() { if [ "$1" = PATH ]; then echo java; else echo "$1/bin/java"; fi; }
@@ -35,7 +43,7 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else
     echo "wrk is needed: sudo apt-get install wrk" >&2; exit 1; fi
 fi
-[ -f idp-javalin/target/idp-server.jar ] && [ -f benchmarks/target/benchmarks.jar ] \
+[ -f idp-server/target/idp-server.jar ] && [ -f benchmarks/target/benchmarks.jar ] \
   || ./mvnw -B -q -ntp -DskipTests package
 
 fixture_java=$(java_of "${jdks[0]}")
@@ -48,7 +56,7 @@ trap cleanup EXIT
 api_port=$(free_port)
 api="http://127.0.0.1:$api_port"
 gh_port=$(free_port)
-databases=0; case " $stores " in *" postgres "*) databases=${#jdks[@]} ;; esac
+databases=0; case " $stores " in *" postgres "*) databases=$(( ${#jdks[@]} * ${#cryptos[@]} )) ;; esac
 echo "minting $tokens tokens..."
 "$fixture_java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.LoadFixture \
   "$gh_port" "$api" "$tokens" "$tmp/tokens.txt" "$databases" > "$tmp/fixture.log" 2>&1 &
@@ -56,6 +64,21 @@ pids+=($!)
 while [ ! -f "$tmp/tokens.txt.ready" ]; do sleep 1; done
 cat "$tmp/fixture.log"
 mapfile -t pg_urls < "$tmp/tokens.txt.ready"
+
+# The physical limit: OpenSSL on every core, ES256 sign (ecdsap256) and RS256 verify (rsa2048).
+limit=""
+if [ "$limit_seconds" != 0 ]; then
+  openssl speed -multi "$(nproc)" -seconds "$limit_seconds" ecdsap256 rsa2048 > "$tmp/openssl.txt" 2>/dev/null
+  # "rsa 2048 bits <sign s> <verify s> <sign/s> <verify/s>", " 256 bits ecdsa (nistp256) <..> <..> <sign/s> <verify/s>"
+  rsa_verify=$(awk '/^rsa 2048 bits/ {print $NF}' "$tmp/openssl.txt")
+  ec_sign=$(awk '/ecdsa \(nistp256\)/ {print $(NF - 1)}' "$tmp/openssl.txt")
+  [ -n "$rsa_verify" ] && [ -n "$ec_sign" ] || { echo "openssl speed failed:" >&2; cat "$tmp/openssl.txt" >&2; exit 1; }
+  limit=$(awk -v s="$ec_sign" -v v="$rsa_verify" 'BEGIN {printf "%.0f", 1 / (1 / s + 1 / v)}')
+  limit_line="physical_limit (openssl speed -multi $(nproc), $(openssl version | cut -d' ' -f1-2)): ES256 sign $ec_sign/s, RS256 verify $rsa_verify/s, limit $limit exchanges/s"
+  echo "$limit_line"
+fi
+# limit_pct RPS: the share of the physical limit, as a " limit_pct=N" field (empty without a limit).
+limit_pct() { [ -z "$limit" ] || awk -v r="$1" -v l="$limit" 'BEGIN {printf " limit_pct=%.1f", 100 * r / l}'; }
 
 # Each phase of a server run gets its own slice of the pool, sized by its share of the time.
 total_secs=$((warmup + 2 * duration))
@@ -80,15 +103,20 @@ for home in "${jdks[@]}"; do
   jdk=$(version_of "$home")
   report="$results/load-jdk$jdk.txt"
   echo "# load benchmark $(date -u +%FT%TZ), JDK $jdk, $(nproc) cores, warm-up ${warmup}s, ${duration}s per concurrency, server -Xmx128m $server_opts" | tee "$report"
-  ceiling=""
+  [ -z "$limit" ] || echo "$limit_line" >> "$report"
+  declare -A ceilings=()
   if [ "${CEILING:-1}" = 1 ]; then
-    "$java" -jar benchmarks/target/benchmarks.jar 'CryptoBenchmark.ceilingVerifyPlusSign' -p algorithm=ES256 \
-      -f 1 -wi 3 -w 5s -i 5 -r 5s > "$tmp/ceiling.txt" 2>&1
-    # the summary row: Benchmark, parameters, Mode ("thrpt"), Cnt, Score, ±, Error, Units
-    read -r ceiling error units < <(awk '$1 ~ /ceilingVerifyPlusSign/ {for (i = 1; i <= NF; i++)
-      if ($i == "thrpt") print $(i + 2), $(i + 4), $(i + 5)}' "$tmp/ceiling.txt") || true
-    [ -n "$ceiling" ] || { echo "the JMH ceiling run failed:" >&2; tail -20 "$tmp/ceiling.txt" >&2; exit 1; }
-    echo "ceiling (JMH, RS256 verify + ES256 sign, 2 threads): $ceiling ± $error $units" | tee -a "$report"
+    for crypto in "${cryptos[@]}"; do
+      "$java" -jar benchmarks/target/benchmarks.jar 'CryptoBenchmark.ceilingVerifyPlusSign' -p algorithm=ES256 \
+        -f 1 -wi 3 -w 5s -i 5 -r 5s -jvmArgsAppend "-Didp.crypto=$crypto" > "$tmp/ceiling.txt" 2>&1
+      # the summary row: Benchmark, parameters, Mode ("thrpt"), Cnt, Score, ±, Error, Units
+      read -r ceiling error units < <(awk '$1 ~ /ceilingVerifyPlusSign/ {for (i = 1; i <= NF; i++)
+        if ($i == "thrpt") print $(i + 2), $(i + 4), $(i + 5)}' "$tmp/ceiling.txt") || true
+      [ -n "$ceiling" ] || { echo "the JMH ceiling run failed:" >&2; tail -20 "$tmp/ceiling.txt" >&2; exit 1; }
+      ceilings[$crypto]=$ceiling
+      echo "ceiling crypto=$crypto (JMH, RS256 verify + ES256 sign, 2 threads): $ceiling ± $error $units$(limit_pct "$ceiling")" \
+        | tee -a "$report"
+    done
   fi
 
   if [ "${FLOOR:-1}" = 1 ]; then
@@ -103,19 +131,27 @@ for home in "${jdks[@]}"; do
       # Nothing is stored, so the pool's tokens may come round again.
       result=$(drive 16 "$secs" 1 "$warm_to" 1)
       best=""
-      [ -n "$ceiling" ] && [ "$phase" = 16 ] && best=" best_possible_pct=$(awk -v f="$(rps_of "$result")" \
-        -v c="$ceiling" 'BEGIN {printf "%.0f", 100 * f / (c + f)}')"
-      echo "http_floor $label $result$best" | tee -a "$report"
+      if [ "$phase" = 16 ]; then
+        for crypto in "${!ceilings[@]}"; do
+          best+=" best_possible_pct_$crypto=$(awk -v f="$(rps_of "$result")" -v c="${ceilings[$crypto]}" \
+            'BEGIN {printf "%.0f", 100 * f / (c + f)}')"
+        done
+      fi
+      echo "http_floor $label $result$best$(limit_pct "$(rps_of "$result")")" | tee -a "$report"
     done
     kill "$floor"; wait "$floor" 2>/dev/null || true
   fi
 
   for store in $stores; do
-    if [ "$store" = postgres ]; then db_url=${pg_urls[$jdk_run]}; db_user=postgres
-    else db_url="jdbc:h2:file:$tmp/h2-$jdk_run"; db_user=""; fi
-    IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$db_user \
+   crypto_run=0
+   for crypto in "${cryptos[@]}"; do
+    run=$((jdk_run * ${#cryptos[@]} + crypto_run))
+    crypto_run=$((crypto_run + 1))
+    if [ "$store" = postgres ]; then db_url=${pg_urls[$run]}; db_user=postgres
+    else db_url="jdbc:h2:file:$tmp/h2-$run"; db_user=""; fi
+    IDP_CRYPTO_PROVIDER=$crypto IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$db_user \
     IDP_ADMIN_TOKEN=load-benchmark-admin-secret-0123456789 IDP_GITHUB_ISSUER="http://127.0.0.1:$gh_port" \
-      "$java" -Xmx128m $server_opts -jar idp-javalin/target/idp-server.jar > "$tmp/server-$store.log" 2>&1 &
+      "$java" -Xmx128m $server_opts -jar idp-server/target/idp-server.jar > "$tmp/server-$store-$crypto.log" 2>&1 &
     server=$!
     pids+=($server)
     until curl -sf "$api/health" >/dev/null; do sleep 0.5; done
@@ -132,12 +168,16 @@ for home in "${jdks[@]}"; do
       result=$(drive "$conc" "$secs" "$from" "$to")
       rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
       share=""
-      [ -n "$ceiling" ] && share=" ceiling_pct=$(awk -v r="$(rps_of "$result")" -v c="$ceiling" \
+      [ -n "${ceilings[$crypto]:-}" ] && share=" ceiling_pct=$(awk -v r="$(rps_of "$result")" -v c="${ceilings[$crypto]}" \
         'BEGIN {printf "%.0f", 100 * r / c}')"
       label="concurrency=$conc"; [ "$phase" = warmup ] && label="warmup concurrency=$conc"
-      echo "store=$store $label $result$share peak_rss_mb=$((rss / 1024))" | tee -a "$report"
+      echo "store=$store crypto=$crypto $label $result$share$(limit_pct "$(rps_of "$result")") peak_rss_mb=$((rss / 1024))" \
+        | tee -a "$report"
     done
+    grep -q "crypto=$( [ "$crypto" = accp ] && echo AmazonCorrettoCryptoProvider || echo Sun)" "$tmp/server-$store-$crypto.log" \
+      || { echo "the server did not run with crypto provider $crypto:" >&2; cat "$tmp/server-$store-$crypto.log" >&2; exit 1; }
     kill "$server"; wait "$server" 2>/dev/null || true
+   done
   done
   jdk_run=$((jdk_run + 1))
 done

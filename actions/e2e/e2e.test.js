@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { runAction, startGitHubOidc } from '../shared/test-support.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SERVER_JAR = join(ROOT, 'idp-javalin', 'target', 'idp-server.jar');
+const SERVER_JAR = join(ROOT, 'idp-server', 'target', 'idp-server.jar');
 const FAKE_GITHUB_JAR = join(ROOT, 'idp-testkit', 'target', 'fake-github.jar');
 const ADMIN = 'e2e-admin-secret-0123456789-abcdefghijkl';
 const REPOSITORY = 'octo-org/octo-repo';

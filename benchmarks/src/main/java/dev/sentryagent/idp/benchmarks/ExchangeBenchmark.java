@@ -65,6 +65,7 @@ public class ExchangeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        CryptoProvider.fromProperty();
         github = FakeOidcIssuer.start(Fixtures.IDP);
         tokens = Fixtures.mint(github, pool);
         if (store.equals("h2")) {

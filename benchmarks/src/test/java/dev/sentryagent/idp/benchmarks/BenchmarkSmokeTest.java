@@ -2,6 +2,7 @@ package dev.sentryagent.idp.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sentryagent.idp.core.internal.CryptoBenchmark;
 import java.util.Collection;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;

@@ -30,6 +30,10 @@ class LoadScriptSmokeIT {
         builder.environment().put("WARMUP", "1");
         builder.environment().put("DURATION", "1");
         builder.environment().put("CEILING", "0");
+        // the server under the run's provider (-Didp.test.crypto), so CI's two runs smoke both
+        String crypto = System.getProperty("idp.test.crypto", "jdk");
+        builder.environment().put("CRYPTOS", crypto);
+        builder.environment().put("LIMIT_SECONDS", "1");
         builder.environment().put("RESULTS", results.toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -41,8 +45,12 @@ class LoadScriptSmokeIT {
         assertThat(lines).allSatisfy(line -> assertThat(line)
                 .contains("non2xx=0 socket_errors=0")
                 .containsPattern("requests=[1-9]")
+                .containsPattern("limit_pct=[0-9]")
                 .containsPattern("peak_rss_mb=[1-9]"));
-        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("store=postgres concurrency=64"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("store=postgres crypto=" + crypto
+                + " concurrency=64"));
+        assertThat(output).containsPattern("physical_limit \\(openssl speed -multi [0-9]+, OpenSSL [^)]*\\): "
+                + "ES256 sign [0-9.]+/s, RS256 verify [0-9.]+/s, limit [1-9][0-9]* exchanges/s");
         List<String> floor = output.lines().filter(line -> line.startsWith("http_floor ")).toList();
         assertThat(floor).as(output).hasSize(2);
         assertThat(floor).allSatisfy(line -> assertThat(line)

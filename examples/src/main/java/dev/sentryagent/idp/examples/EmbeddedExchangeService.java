@@ -41,7 +41,7 @@ public final class EmbeddedExchangeService implements AutoCloseable {
 
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/token", this::token);
-        server.createContext("/jwks.json", exchange -> send(exchange, 200, exchanger.jwksJson()));
+        server.createContext("/jwks.json", exchange -> send(exchange, 200, exchanger.accessTokenIssuer().jwksJson()));
         server.start();
     }
 

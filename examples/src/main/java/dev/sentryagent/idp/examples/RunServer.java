@@ -1,7 +1,7 @@
 package dev.sentryagent.idp.examples;
 
-import dev.sentryagent.idp.javalin.IdpServer;
-import dev.sentryagent.idp.javalin.ServerConfig;
+import dev.sentryagent.idp.server.IdpServer;
+import dev.sentryagent.idp.server.ServerConfig;
 
 /** The standalone server from code: the same as {@code java -jar idp-server.jar}. */
 public final class RunServer {

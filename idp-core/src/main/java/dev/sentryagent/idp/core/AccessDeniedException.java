@@ -3,7 +3,7 @@ package dev.sentryagent.idp.core;
 import java.util.Objects;
 
 /** The trust policies refused the exchange; the message begins with {@link DenialReason#prefix()}. */
-public class AccessDeniedException extends IdpException {
+public final class AccessDeniedException extends IdpException {
     private static final long serialVersionUID = 1L;
 
     private final DenialReason reason;

@@ -15,13 +15,21 @@ import java.util.UUID;
  * @param repository the source repository
  * @param ref the source ref
  * @param expiresAt {@code exp}
+ * @param jti {@code jti}, or null when the token has none
+ * @param policyId {@code policy_id}: the trust policy that admitted the exchange, or null
  */
 public record AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
-                                String ref, Instant expiresAt) {
+                                String ref, Instant expiresAt, String jti, UUID policyId) {
     public AccessTokenClaims {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** Claims without {@code jti} and {@code policy_id}, as version 1 of this record had them. */
+    public AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
+                             String ref, Instant expiresAt) {
+        this(subject, scope, clientId, provider, repository, ref, expiresAt, null, null);
     }
 
     /** True when the token carries {@code scope} among its space-separated scopes. */

@@ -25,12 +25,8 @@ public record Agent(UUID id, String name, String description, Instant createdAt,
         if (name == null || name.isBlank()) {
             throw new InvalidRequestException("name is required and must not be blank");
         }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidRequestException("name must not contain control characters");
-        }
-        if (description != null && description.indexOf('\u0000') >= 0) {
-            throw new InvalidRequestException("description must not contain NUL characters");
-        }
+        Names.displayText("name", name);
+        Names.displayText("description", description);
         if (name.length() > MAX_NAME_LENGTH) {
             throw new InvalidRequestException("name must be at most " + MAX_NAME_LENGTH + " characters, got "
                     + name.length());

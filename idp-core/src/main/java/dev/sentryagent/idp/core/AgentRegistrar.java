@@ -1,6 +1,10 @@
 package dev.sentryagent.idp.core;
 
+import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.core.spi.AgentRepository;
+import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.core.spi.ReplayGuard;
+import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,58 +12,70 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers agents: with a bootstrap access token of this IdP (scope {@code agents:write}), or
  * as the administrator. Records who registered each agent. Thread-safe.
+ *
+ * <p>A bootstrap token is single use: the first registration spends it, in the store's
+ * {@link ReplayGuard} under this IdP's issuer and the token's {@code jti}. The replay guard is the
+ * store's one atomic "first use wins" across every server on the store, and it forgets a record
+ * once the token has expired; a table of its own would repeat both for every store.
  */
 public final class AgentRegistrar {
     /** What {@link Agent#createdBy()} says for agents the administrator registered. */
     public static final String ADMIN = "admin";
     private static final Logger LOG = LoggerFactory.getLogger(AgentRegistrar.class);
+    /** Beyond {@code exp}: the access-token verifier's own leeway, so the record outlives every use. */
+    private static final Duration SPENT_MARGIN = Duration.ofMinutes(1);
 
-    private final TokenExchanger exchanger;
+    private final AccessTokenIssuer tokens;
     private final AgentRepository agents;
     private final TokenIntrospector introspector;
-
-    public AgentRegistrar(TokenExchanger exchanger, AgentRepository agents) {
-        this(exchanger, agents, null);
-    }
+    private final ReplayGuard replayGuard;
 
     /**
-     * With {@code introspector}, a token must also be active: not revoked, its agent and policy
-     * not deleted (the rule introspection applies).
+     * {@code tokens} verifies the callers' access tokens; the agents go into {@code store}, whose
+     * trust policies and replay guard decide whether a bootstrap token is spent.
      */
-    public AgentRegistrar(TokenExchanger exchanger, AgentRepository agents, TokenIntrospector introspector) {
-        this.exchanger = Objects.requireNonNull(exchanger, "exchanger");
-        this.agents = Objects.requireNonNull(agents, "agents");
-        this.introspector = introspector;
+    public AgentRegistrar(AccessTokenIssuer tokens, IdpStore store) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(store, "store");
+        this.agents = store.agents();
+        this.introspector = new TokenIntrospector(tokens, store);
+        this.replayGuard = store.replayGuard();
     }
 
     /**
      * Registers an agent on the authority of {@code accessToken}, which must be a valid token of
      * this IdP with scope {@code agents:write}.
      *
-     * @throws InvalidTokenException the token is not a valid token of ours
-     * @throws IdpException with {@link ErrorCode#INSUFFICIENT_SCOPE} when it lacks the scope
-     * @throws InvalidRequestException bad name or description
+     * @throws InvalidTokenException the token is not a valid token of ours, was already used, was
+     *     revoked, or its trust policy has been deleted
+     * @throws InsufficientScopeException when it lacks the scope
+     * @throws InvalidRequestException bad name or description (the token is not spent)
      */
     public Agent registerWithToken(String accessToken, String name, String description) {
-        AccessTokenClaims caller = exchanger.verifyAccessToken(accessToken);
-        if (introspector != null) {
-            introspector.requireActive(accessToken);
-        }
+        AccessTokenClaims caller = tokens.verify(accessToken);
         if (!caller.hasScope(Scopes.AGENTS_WRITE)) {
-            throw new IdpException(ErrorCode.INSUFFICIENT_SCOPE, "The access token lacks scope " + Scopes.AGENTS_WRITE
+            throw new InsufficientScopeException(Scopes.AGENTS_WRITE, "The access token lacks scope " + Scopes.AGENTS_WRITE
                     + ": only a bootstrap token (or the admin token) can register agents");
         }
-        return register(name, description, caller.provenance());
+        Agent agent = Agent.create(name, description, caller.provenance()); // a bad name must not spend the token
+        introspector.requireActive(caller); // introspection's rule: not revoked, policy not deleted
+        if (!replayGuard.firstUse(tokens.issuer(), caller.jti(), caller.expiresAt().plus(SPENT_MARGIN))) {
+            LOG.info("agent registration denied createdBy={} jti={} reason=\"bootstrap token already used\"",
+                    Names.loggable(caller.provenance()), Names.loggable(caller.jti()));
+            throw new InvalidTokenException(TokenFailure.ALREADY_USED,
+                    "The bootstrap token was already used: each bootstrap token registers one agent");
+        }
+        return store(agent);
     }
 
     /** Registers an agent as the administrator. */
     public Agent registerAsAdmin(String name, String description) {
-        return register(name, description, ADMIN);
+        return store(Agent.create(name, description, ADMIN));
     }
 
-    private Agent register(String name, String description, String createdBy) {
-        Agent agent = agents.create(Agent.create(name, description, createdBy));
-        LOG.info("agent registered id={} createdBy={}", agent.id(), createdBy);
+    private Agent store(Agent created) {
+        Agent agent = agents.create(created);
+        LOG.info("agent registered id={} createdBy={}", agent.id(), Names.loggable(agent.createdBy()));
         return agent;
     }
 }

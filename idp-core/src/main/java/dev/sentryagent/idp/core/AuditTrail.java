@@ -121,13 +121,13 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
     @Override
     public void onExchange(ExchangeOutcome outcome) {
         ExchangeRequest request = outcome.request();
-        CiIdentity identity = outcome.identity();
+        WorkloadIdentity identity = outcome.identity();
         AuditEvent.Builder b = event(AuditEvent.TOKEN_EXCHANGE, outcome.allowed() ? AuditEvent.ALLOW : AuditEvent.DENY)
                 .provider(identity == null ? request.provider() : identity.provider())
                 .agentId(request.agentId())
                 .subjectTokenSha256(sha256Hex(request.token()));
         if (identity != null) {
-            b.repository(identity.repository()).ref(identity.ref()).runId(identity.runId());
+            b.repository(identity.repository()).ref(identity.ref()).runId(identity.claims().get("run_id"));
         }
         if (outcome.allowed()) {
             b.policyId(outcome.result().policyId()).tokenJti(jtiOf(outcome.result().accessToken()));

@@ -1,6 +1,9 @@
 package dev.sentryagent.idp.core;
 
-/** Why the trust policies refused an otherwise valid token. */
+/**
+ * Why the trust policies refused an otherwise valid token: the detail of
+ * {@link ErrorCode#ACCESS_DENIED}, carried by {@link AccessDeniedException#reason()}.
+ */
 public enum DenialReason {
     /** No policy admits the repository (and agent), or the event or pinned ids do not match. */
     TRUST_POLICY_VIOLATION("Trust policy violation"),

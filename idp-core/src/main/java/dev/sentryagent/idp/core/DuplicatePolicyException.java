@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /** A trust policy with the same provider, repository, branch and agent already exists. */
-public class DuplicatePolicyException extends IdpException {
+public final class DuplicatePolicyException extends IdpException {
     private static final long serialVersionUID = 1L;
 
     private final UUID existingId;

@@ -2,7 +2,9 @@ package dev.sentryagent.idp.core;
 
 /**
  * Machine-readable failure codes, aligned with OAuth 2.0 (RFC 6749, RFC 6750) where one exists.
- * The {@link #wireName()} is what goes into the {@code error} member of an error response.
+ * The {@link #wireName()} is what goes into the {@code error} member of an error response. Every
+ * {@link IdpException} carries exactly one; two have a finer detail: {@link TokenFailure} for
+ * {@link #INVALID_TOKEN} and {@link DenialReason} for {@link #ACCESS_DENIED}.
  */
 public enum ErrorCode {
     INVALID_REQUEST("invalid_request"),

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param result the issued token, when allowed
  * @param failure why it was refused, when denied
  */
-public record ExchangeOutcome(ExchangeRequest request, CiIdentity identity, ExchangeResult result,
+public record ExchangeOutcome(ExchangeRequest request, WorkloadIdentity identity, ExchangeResult result,
                               IdpException failure) {
     public ExchangeOutcome {
         Objects.requireNonNull(request, "request");
@@ -24,7 +24,7 @@ public record ExchangeOutcome(ExchangeRequest request, CiIdentity identity, Exch
         return result != null;
     }
 
-    public Optional<CiIdentity> verifiedIdentity() {
+    public Optional<WorkloadIdentity> verifiedIdentity() {
         return Optional.ofNullable(identity);
     }
 }

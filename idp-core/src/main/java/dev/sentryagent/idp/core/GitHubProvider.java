@@ -3,7 +3,6 @@ package dev.sentryagent.idp.core;
 import dev.sentryagent.idp.core.internal.CompactJws;
 import dev.sentryagent.idp.core.internal.JwksCache;
 import dev.sentryagent.idp.core.internal.Names;
-import dev.sentryagent.idp.core.internal.Urls;
 import dev.sentryagent.idp.core.spi.OidcProvider;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +10,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,8 +20,6 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.JoseException;
 
@@ -32,14 +30,15 @@ import org.jose4j.lang.JoseException;
  *
  * <p>RS256 only; {@code kid} required; {@code jku}, {@code x5u}, {@code jwk} and {@code crit}
  * headers refused, never followed; {@code iss} and the single {@code aud} compared exactly;
- * {@code exp}, {@code nbf} and {@code iat} within the clock skew. Keys come from the issuer's JWKS,
- * discovered from its OpenID configuration unless given. Thread-safe.
+ * {@code exp}, {@code nbf} and {@code iat} within the clock skew, and between 0 and the year 9999;
+ * a {@code jti} of at most 256 characters; strictly the canonical base64url of UTF-8 JSON in
+ * every part. Keys come from the issuer's JWKS, discovered from its OpenID configuration unless
+ * given, refreshed in the background: a stalled key endpoint never holds up a token whose key is
+ * cached. Thread-safe.
  */
 public final class GitHubProvider implements OidcProvider {
     /** github.com's issuer. */
     public static final String GITHUB_COM_ISSUER = "https://token.actions.githubusercontent.com";
-    /** The largest token accepted, in characters. */
-    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
     private static final String ALGORITHM = AlgorithmIdentifiers.RSA_USING_SHA256;
     private static final List<String> FORBIDDEN_HEADERS = List.of("jku", "x5u", "jwk", "crit");
     private static final JsonWebSignatureAlgorithm RS256 = CompactJws.algorithm(ALGORITHM);
@@ -49,6 +48,15 @@ public final class GitHubProvider implements OidcProvider {
      * once. Only verified tokens add to it, so nobody else can fill it; it stops growing at this size.
      */
     private static final int MAX_CACHED_HEADERS = 64;
+    /** The claims an explanation shows: those the trust policies read, and a few that identify the run. */
+    private static final List<String> SHOWN_CLAIMS = List.of("sub", "repository", "repository_id",
+            "repository_owner", "repository_owner_id", "ref", "ref_type", "ref_protected", "event_name",
+            "environment", "workflow_ref", "job_workflow_ref", "runner_environment", "actor", "sha", "run_id",
+            "run_attempt", "jti");
+    /** 9999-12-31T23:59:59Z: the last second a numeric date claim may name. */
+    private static final long MAX_NUMERIC_DATE = 253_402_300_799L;
+    /** The longest {@code jti} accepted: the replay store keeps it, GitHub's are UUIDs. */
+    private static final int MAX_JTI_LENGTH = 256;
 
     private final String name;
     private final String issuer;
@@ -94,13 +102,13 @@ public final class GitHubProvider implements OidcProvider {
     }
 
     @Override
-    public CiIdentity verify(String token) {
+    public TokenInspection inspect(String token) {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token is empty");
         }
-        if (token.length() > MAX_TOKEN_LENGTH) {
+        if (TokenLimits.tooLong(token)) {
             throw new InvalidTokenException(TokenFailure.TOO_LARGE,
-                    "The OIDC token is larger than " + MAX_TOKEN_LENGTH + " characters");
+                    "The OIDC token is larger than " + TokenLimits.MAX_TOKEN_LENGTH + " characters");
         }
         CompactJws.Parts parts = CompactJws.Parts.split(token);
         if (parts == null) {
@@ -115,7 +123,7 @@ public final class GitHubProvider implements OidcProvider {
         try {
             payload = CompactJws.decodeText(parts.payload());
         } catch (IllegalArgumentException e) {
-            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not base64url");
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not base64url UTF-8");
         }
         if (!CompactJws.verify(RS256, key, parts)) {
             throw new InvalidTokenException(TokenFailure.SIGNATURE,
@@ -130,7 +138,7 @@ public final class GitHubProvider implements OidcProvider {
         } catch (InvalidJwtException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not a JSON object");
         }
-        return identity(claims);
+        return inspection(claims);
     }
 
     /** Checks an encoded JWS header (algorithm, refused headers, key id) and returns its key id. */
@@ -163,68 +171,136 @@ public final class GitHubProvider implements OidcProvider {
         return kid;
     }
 
-    private CiIdentity identity(JwtClaims claims) {
+    private TokenInspection inspection(JwtClaims claims) {
+        InvalidTokenException timeFailure = null;
         try {
-            String iss = claims.getIssuer();
+            String iss = optional(claims, "iss");
             if (!issuer.equals(iss)) {
                 throw new InvalidTokenException(TokenFailure.ISSUER, "The OIDC token's issuer " + Names.quote(iss)
                         + " is not the configured issuer \"" + issuer + "\"");
             }
-            List<String> aud = claims.hasAudience() ? claims.getAudience() : List.of();
+            List<String> aud = audience(claims);
             if (aud.size() != 1 || !audience.equals(aud.get(0))) {
                 throw new InvalidTokenException(TokenFailure.AUDIENCE, "The OIDC token's audience "
                         + Names.quote(String.join(",", aud)) + " is not exactly \"" + audience + "\"");
             }
             Instant now = clock.instant();
-            Instant exp = time(claims.getExpirationTime(), "exp");
-            Instant iat = time(claims.getIssuedAt(), "iat");
+            Instant exp = time(claims, "exp");
+            Instant iat = time(claims, "iat");
+            Instant nbf = claims.hasClaim("nbf") ? time(claims, "nbf") : null;
             if (now.isAfter(exp.plus(clockSkew))) {
-                throw new InvalidTokenException(TokenFailure.EXPIRED, "The OIDC token expired at " + exp);
-            }
-            NumericDate nbf = claims.getNotBefore();
-            if (nbf != null && now.plus(clockSkew).isBefore(Instant.ofEpochSecond(nbf.getValue()))) {
-                throw new InvalidTokenException(TokenFailure.NOT_YET_VALID,
-                        "The OIDC token is not valid before " + Instant.ofEpochSecond(nbf.getValue()));
-            }
-            if (iat.isAfter(now.plus(clockSkew))) {
-                throw new InvalidTokenException(TokenFailure.ISSUED_IN_FUTURE,
+                timeFailure = new InvalidTokenException(TokenFailure.EXPIRED, "The OIDC token expired at " + exp);
+            } else if (nbf != null && now.plus(clockSkew).isBefore(nbf)) {
+                timeFailure = new InvalidTokenException(TokenFailure.NOT_YET_VALID,
+                        "The OIDC token is not valid before " + nbf);
+            } else if (iat.isAfter(now.plus(clockSkew))) {
+                timeFailure = new InvalidTokenException(TokenFailure.ISSUED_IN_FUTURE,
                         "The OIDC token was issued in the future, at " + iat);
             }
-            return new CiIdentity(
-                    name,
-                    iss,
-                    required(claims, "sub"),
-                    required(claims, "repository"),
-                    number(claims, "repository_id"),
-                    required(claims, "repository_owner"),
-                    number(claims, "repository_owner_id"),
-                    required(claims, "ref"),
-                    optional(claims, "ref_type"),
-                    optional(claims, "environment"),
-                    optional(claims, "workflow_ref"),
-                    optional(claims, "job_workflow_ref"),
-                    required(claims, "event_name"),
-                    optional(claims, "sha"),
-                    optional(claims, "run_id"),
-                    optional(claims, "run_attempt"),
-                    optional(claims, "actor"),
-                    required(claims, "jti"),
-                    iat,
-                    exp);
-        } catch (MalformedClaimException e) {
-            throw new InvalidTokenException(TokenFailure.MISSING_CLAIM,
-                    "The OIDC token has a claim of the wrong type: " + e.getMessage());
+            return new TokenInspection(identity(claims, iss, iat, exp), timeFailure);
+        } catch (InvalidTokenException e) {
+            // A token that is both expired and incomplete reports expiry, as it always did.
+            throw timeFailure != null ? timeFailure : e;
         }
     }
 
-    private static Instant time(NumericDate value, String claim) {
+    /** GitHub's claims mapped onto the provider-neutral identity the trust policies read. */
+    private WorkloadIdentity identity(JwtClaims claims, String iss, Instant iat, Instant exp) {
+        String repository = required(claims, "repository");
+        String workflowRef = optional(claims, "workflow_ref");
+        String refProtected = optional(claims, "ref_protected");
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (String claim : SHOWN_CLAIMS) {
+            String value = optional(claims, claim);
+            if (value != null) {
+                shown.put(claim, value);
+            }
+        }
+        return new WorkloadIdentity(
+                name,
+                iss,
+                required(claims, "sub"),
+                repository,
+                number(claims, "repository_id"),
+                number(claims, "repository_owner_id"),
+                required(claims, "ref"),
+                optional(claims, "ref_type"),
+                optional(claims, "environment"),
+                workflowPath(repository, workflowRef),
+                optional(claims, "job_workflow_ref"),
+                required(claims, "event_name"),
+                refProtected == null ? null : Boolean.valueOf("true".equals(refProtected)),
+                optional(claims, "runner_environment"),
+                jti(claims),
+                iat,
+                exp,
+                shown);
+    }
+
+    /**
+     * The caller workflow's path from {@code workflow_ref} ({@code owner/repo/PATH@ref}); null when
+     * the claim is absent or names another repository.
+     */
+    static String workflowPath(String repository, String workflowRef) {
+        if (workflowRef == null) {
+            return null;
+        }
+        String prefix = repository + "/";
+        int at = workflowRef.indexOf('@', prefix.length());
+        if (!workflowRef.regionMatches(true, 0, prefix, 0, prefix.length()) || at <= prefix.length()) {
+            return null;
+        }
+        return workflowRef.substring(prefix.length(), at);
+    }
+
+    /** {@code aud}: one string, or an array of strings. */
+    private static List<String> audience(JwtClaims claims) {
+        Object value = claims.getClaimValue("aud");
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw wrongType("aud", "a string or an array of strings");
+    }
+
+    /** A NumericDate claim: seconds since the epoch, a JSON number. */
+    private static Instant time(JwtClaims claims, String claim) {
+        Object value = claims.getClaimValue(claim);
         if (value == null) {
             throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token has no \"" + claim + "\" claim");
         }
-        return Instant.ofEpochSecond(value.getValue());
+        if (!(value instanceof Number n)) {
+            throw wrongType(claim, "a number");
+        }
+        // Stores and date arithmetic overflow far beyond any real token: refuse it here, as a 401.
+        double seconds = n.doubleValue();
+        if (!(seconds >= 0 && seconds <= MAX_NUMERIC_DATE)) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's \"" + claim
+                    + "\" claim is out of range (0 to the year 9999)");
+        }
+        return Instant.ofEpochSecond(n.longValue());
     }
 
-    private static String required(JwtClaims claims, String claim) throws MalformedClaimException {
+    private static InvalidTokenException wrongType(String claim, String expected) {
+        return new InvalidTokenException(TokenFailure.INVALID_CLAIM, "The OIDC token's \"" + claim
+                + "\" claim has the wrong type: it must be " + expected);
+    }
+
+    private static String jti(JwtClaims claims) {
+        String jti = required(claims, "jti");
+        if (jti.length() > MAX_JTI_LENGTH) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's \"jti\" claim is longer than "
+                    + MAX_JTI_LENGTH + " characters");
+        }
+        return jti;
+    }
+
+    private static String required(JwtClaims claims, String claim) {
         String value = optional(claims, claim);
         if (value == null || value.isEmpty()) {
             throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token has no \"" + claim + "\" claim");
@@ -232,7 +308,7 @@ public final class GitHubProvider implements OidcProvider {
         return value;
     }
 
-    private static String optional(JwtClaims claims, String claim) throws MalformedClaimException {
+    private static String optional(JwtClaims claims, String claim) {
         Object value = claims.getClaimValue(claim);
         if (value == null) {
             return null;
@@ -243,12 +319,11 @@ public final class GitHubProvider implements OidcProvider {
         if (value instanceof Number n) {
             return n.toString();
         }
-        throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token's \"" + claim
-                + "\" claim is not a string");
+        throw wrongType(claim, "a string");
     }
 
     // GitHub sends numeric ids as strings ("repository_id": "123").
-    private static long number(JwtClaims claims, String claim) throws MalformedClaimException {
+    private static long number(JwtClaims claims, String claim) {
         String value = required(claims, claim);
         try {
             long n = Long.parseLong(value);
@@ -258,7 +333,7 @@ public final class GitHubProvider implements OidcProvider {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new InvalidTokenException(TokenFailure.MISSING_CLAIM, "The OIDC token's \"" + claim
+        throw new InvalidTokenException(TokenFailure.INVALID_CLAIM, "The OIDC token's \"" + claim
                 + "\" claim is not a positive number");
     }
 
@@ -331,7 +406,11 @@ public final class GitHubProvider implements OidcProvider {
             return this;
         }
 
-        /** Timeout of each key-set request: 100 ms to 60 s, default 5 s. */
+        /**
+         * Timeout of the response headers of each key-set request: 100 ms to 60 s, default 5 s.
+         * Whatever it is, a whole refresh (discovery, headers and body) ends after 5 s, and a
+         * request waits at most that long for one.
+         */
         public Builder httpTimeout(Duration timeout) {
             this.httpTimeout = timeout;
             return this;
@@ -350,27 +429,18 @@ public final class GitHubProvider implements OidcProvider {
 
         public GitHubProvider build() {
             Names.provider(name);
-            Urls.secure("issuer", issuer);
-            if (issuer.endsWith("/")) {
-                throw new IllegalArgumentException("issuer must not end with '/', got \"" + issuer + "\"");
-            }
+            Settings.baseUrl("issuer", issuer);
             if (audience == null || audience.isBlank()) {
                 throw new IllegalArgumentException("audience is required: the exact aud incoming tokens must carry");
             }
-            jwksUri = jwksUriText == null ? null : Urls.secure("jwksUri", jwksUriText);
-            within("clockSkew", clockSkew, Duration.ZERO, Duration.ofMinutes(5));
-            within("jwksCooldown", jwksCooldown, Duration.ofMillis(100), Duration.ofHours(1));
-            within("jwksMaxCacheAge", jwksMaxAge, Duration.ofSeconds(1), Duration.ofHours(24));
-            within("jwksDefaultCacheAge", jwksDefaultAge, Duration.ZERO, jwksMaxAge);
-            within("httpTimeout", httpTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
+            jwksUri = jwksUriText == null ? null : Settings.secureUrl("jwksUri", jwksUriText);
+            Settings.within("clockSkew", clockSkew, Duration.ZERO, OidcProvider.MAX_CLOCK_SKEW);
+            Settings.within("jwksCooldown", jwksCooldown, Duration.ofMillis(100), Duration.ofHours(1));
+            Settings.within("jwksMaxCacheAge", jwksMaxAge, Duration.ofSeconds(1), Duration.ofHours(24));
+            Settings.within("jwksDefaultCacheAge", jwksDefaultAge, Duration.ZERO, jwksMaxAge);
+            Settings.within("httpTimeout", httpTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
             Objects.requireNonNull(clock, "clock");
             return new GitHubProvider(this);
-        }
-    }
-
-    static void within(String setting, Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + ", got " + value);
         }
     }
 }

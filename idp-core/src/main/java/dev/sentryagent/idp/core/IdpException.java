@@ -3,19 +3,25 @@ package dev.sentryagent.idp.core;
 import java.util.Objects;
 
 /**
- * The one unchecked exception type of the library. Its message is a single sentence a person can
- * act on and never contains a token, a secret or a key.
+ * The base of every exception the library throws on purpose. Abstract: each throw names what
+ * failed through a subclass ({@link InvalidRequestException}, {@link InvalidTokenException},
+ * {@link AccessDeniedException}, ...), and each subclass carries one {@link ErrorCode}, the
+ * machine-readable code a caller maps to its wire. Subclasses with several causes carry a finer
+ * detail: {@link InvalidTokenException#failure()}, {@link AccessDeniedException#reason()}.
+ *
+ * <p>The message is a single sentence a person can act on and never contains a token, a secret or
+ * a key.
  */
-public class IdpException extends RuntimeException {
+public abstract class IdpException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
 
-    public IdpException(ErrorCode code, String message) {
+    protected IdpException(ErrorCode code, String message) {
         this(code, message, null);
     }
 
-    public IdpException(ErrorCode code, String message, Throwable cause) {
+    protected IdpException(ErrorCode code, String message, Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.code = Objects.requireNonNull(code, "code");
     }

@@ -3,7 +3,7 @@ package dev.sentryagent.idp.core;
 import java.util.Objects;
 
 /** A token was refused; {@link #failure()} says which check failed. */
-public class InvalidTokenException extends IdpException {
+public final class InvalidTokenException extends IdpException {
     private static final long serialVersionUID = 1L;
 
     private final TokenFailure failure;

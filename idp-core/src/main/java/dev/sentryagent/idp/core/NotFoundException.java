@@ -1,7 +1,7 @@
 package dev.sentryagent.idp.core;
 
 /** The addressed resource does not exist. */
-public class NotFoundException extends IdpException {
+public final class NotFoundException extends IdpException {
     private static final long serialVersionUID = 1L;
 
     public NotFoundException(String message) {

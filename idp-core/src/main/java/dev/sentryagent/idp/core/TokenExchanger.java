@@ -1,76 +1,46 @@
 package dev.sentryagent.idp.core;
 
 import dev.sentryagent.idp.core.internal.Names;
-import dev.sentryagent.idp.core.internal.CompactJws;
-import dev.sentryagent.idp.core.internal.SigningKeyRing;
-import dev.sentryagent.idp.core.internal.Urls;
 import dev.sentryagent.idp.core.spi.AgentRepository;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.OidcProvider;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Exchanges a CI provider's OIDC token for a short-lived access token of this IdP, as the HTTP
  * contract's token endpoint describes: verify the token, spend its {@code jti}, find the trust
- * policy that admits it, pin the repository ids, and sign an RFC 9068 access token.
+ * policy that admits it, pin the repository ids, and have its {@link AccessTokenIssuer} sign an
+ * RFC 9068 access token. It names no claim and holds no key.
  *
  * <p>Immutable and thread-safe; build one with {@link #builder()} and share it.
  */
 public final class TokenExchanger {
-    /** The JWT {@code typ} of the tokens this IdP issues (RFC 9068). */
-    public static final String ACCESS_TOKEN_TYPE = "at+jwt";
     private static final Logger LOG = LoggerFactory.getLogger("dev.sentryagent.idp.exchange");
-    private static final Duration MAX_TTL = Duration.ofHours(1);
-    private static final Duration MAX_SKEW = Duration.ofMinutes(5);
-    private static final Duration ACCESS_TOKEN_SKEW = Duration.ofSeconds(30);
+    private static final String ALREADY_EXCHANGED = "The OIDC token was already exchanged: each token may be exchanged once";
 
     private final Map<String, OidcProvider> providers;
-    private final TrustPolicyRepository trustPolicies;
-    private final AgentRepository agents;
+    private final PolicyGate gate;
     private final ReplayGuard replayGuard;
-    private final SigningKeyRing keys;
-    private final String issuer;
-    private final String tokenAudience;
-    private final Duration tokenTtl;
-    private final Clock clock;
+    private final AccessTokenIssuer tokens;
     private final ExchangeListener listener;
 
-    private TokenExchanger(Builder b) {
+    private TokenExchanger(Builder b, AccessTokenIssuer tokens) {
         this.providers = Map.copyOf(b.providers);
-        this.trustPolicies = b.trustPolicies;
-        this.agents = b.agents;
+        this.gate = new PolicyGate(b.trustPolicies, b.agents, b.providers.keySet());
         this.replayGuard = b.replayGuard;
-        this.issuer = b.issuer;
-        this.tokenAudience = b.tokenAudience == null ? b.issuer : b.tokenAudience;
-        this.tokenTtl = b.tokenTtl;
-        this.clock = b.clock;
+        this.tokens = tokens;
         this.listener = b.listener;
-        this.keys = new SigningKeyRing(b.signingKeys, b.signingAlgorithm, MAX_TTL.plus(MAX_SKEW), b.keyRotation,
-                b.keyRefresh, b.clock);
     }
 
     public static Builder builder() {
@@ -86,39 +56,38 @@ public final class TokenExchanger {
      * @throws UnavailableException the store or the provider's keys cannot be reached
      */
     public ExchangeResult exchange(ExchangeRequest request) {
-        OidcProvider provider = providers.get(request.provider());
-        if (provider == null) {
-            InvalidRequestException unknown = new InvalidRequestException("provider " + Names.quote(request.provider())
-                    + " is not configured; configured providers: " + String.join(", ", providers.keySet()));
+        OidcProvider provider;
+        try {
+            provider = provider(request);
+        } catch (InvalidRequestException unknown) {
             tell(new ExchangeOutcome(request, null, null, unknown));
             throw unknown;
         }
-        CiIdentity identity = null;
+        WorkloadIdentity identity = null;
         try {
             identity = provider.verify(request.token());
             if (!replayGuard.firstUse(identity.issuer(), identity.jti(),
                     identity.expiresAt().plus(provider.clockSkew()))) {
-                throw new InvalidTokenException(TokenFailure.REPLAY,
-                        "The OIDC token was already exchanged: each token may be exchanged once");
+                throw new InvalidTokenException(TokenFailure.REPLAY, ALREADY_EXCHANGED);
             }
-            TrustPolicy policy = admit(identity, request.agentId());
-            ExchangeResult result = issue(identity, request.agentId(), policy);
+            TrustPolicy policy = gate.admit(identity, request.agentId());
+            ExchangeResult result = tokens.issue(new AccessTokenContext(identity, request.agentId(), policy.id()));
             LOG.info("exchange allowed provider={} repository={} ref={} event={} agent={} policy={} jti={} expires={}",
-                    identity.provider(), identity.repository(), identity.ref(), identity.eventName(),
-                    request.agentId() == null ? "bootstrap" : request.agentId(), policy.id(), identity.jti(),
-                    result.expiresAt());
+                    identity.provider(), identity.repository(), Names.loggable(identity.ref()),
+                    Names.loggable(identity.event()), request.agentId() == null ? "bootstrap" : request.agentId(),
+                    policy.id(), Names.loggable(identity.jti()), result.expiresAt());
             tell(new ExchangeOutcome(request, identity, result, null));
             return result;
         } catch (IdpException e) {
             if (identity == null) {
-                LOG.info("exchange denied provider={} agent={} error={} reason=\"{}\"", request.provider(),
+                LOG.info("exchange denied provider={} agent={} error={} reason=\"{}\"", Names.loggable(request.provider()),
                         request.agentId() == null ? "bootstrap" : request.agentId(), e.code().wireName(),
-                        e.getMessage());
+                        Names.loggable(e.getMessage()));
             } else {
                 LOG.info("exchange denied provider={} repository={} ref={} event={} agent={} jti={} error={} reason=\"{}\"",
-                        identity.provider(), identity.repository(), identity.ref(), identity.eventName(),
-                        request.agentId() == null ? "bootstrap" : request.agentId(), identity.jti(),
-                        e.code().wireName(), e.getMessage());
+                        identity.provider(), identity.repository(), Names.loggable(identity.ref()),
+                        Names.loggable(identity.event()), request.agentId() == null ? "bootstrap" : request.agentId(),
+                        Names.loggable(identity.jti()), e.code().wireName(), Names.loggable(e.getMessage()));
             }
             tell(new ExchangeOutcome(request, identity, null, e));
             throw e;
@@ -136,157 +105,58 @@ public final class TokenExchanger {
         }
     }
 
-    private TrustPolicy admit(CiIdentity identity, UUID agentId) {
-        // An unknown agent has no policies: the same answer as "no policy", so agents cannot be enumerated.
-        List<TrustPolicy> candidates = agentId != null && agents.findById(agentId).isEmpty()
-                ? List.of()
-                : trustPolicies.findCandidates(identity.provider(), identity.repository(), agentId);
-        TrustPolicy policy = TrustPolicies.evaluate(identity, agentId, candidates);
-        if (policy.repositoryId() != null && policy.repositoryOwnerId() != null) {
-            return policy;
-        }
-        TrustPolicy pinned = trustPolicies.pinRepositoryIds(policy.id(), identity.repositoryId(),
-                identity.repositoryOwnerId()).orElseThrow(() -> new AccessDeniedException(
-                DenialReason.TRUST_POLICY_VIOLATION, "trust policy " + policy.id() + " was deleted during the exchange"));
-        if (!TrustPolicies.idsMatch(pinned, identity)) {
-            throw TrustPolicies.pinnedMismatch(pinned, identity); // another exchange pinned other ids first
-        }
-        if (policy.repositoryId() == null) {
-            LOG.info("trust-policy id={} repository={} pinned repositoryId={} repositoryOwnerId={}", pinned.id(),
-                    pinned.repository(), pinned.repositoryId(), pinned.repositoryOwnerId());
-        }
-        return pinned;
-    }
-
-    private ExchangeResult issue(CiIdentity identity, UUID agentId, TrustPolicy policy) {
-        SigningKeyRing.LoadedKey key = keys.current();
-        Instant now = clock.instant();
-        Instant expiresAt = now.plus(tokenTtl);
-        String scope = agentId == null ? Scopes.AGENTS_WRITE : Scopes.AGENT;
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer(issuer);
-        claims.setSubject(agentId == null ? identity.subject() : agentId.toString());
-        claims.setAudience(tokenAudience);
-        claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
-        claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
-        claims.setJwtId(newJti());
-        claims.setClaim("scope", scope);
-        claims.setClaim("client_id", identity.provider() + ":" + identity.repository());
-        Map<String, Object> act = new LinkedHashMap<>();
-        act.put("iss", identity.issuer());
-        act.put("sub", identity.subject());
-        claims.setClaim("act", act);
-        claims.setClaim("provider", identity.provider());
-        claims.setClaim("repository", identity.repository());
-        claims.setClaim("repository_id", identity.repositoryId());
-        claims.setClaim("ref", identity.ref());
-        claims.setClaim("policy_id", policy.id().toString());
-
-        String token;
-        try {
-            token = CompactJws.sign(key.jws(), key.privateKey(), key.encodedHeader(), claims.toJson());
-        } catch (JoseException e) {
-            throw new IdpException(ErrorCode.SERVER_ERROR, "Signing the access token failed", e);
-        }
-        return new ExchangeResult(token, Instant.ofEpochSecond(expiresAt.getEpochSecond()),
-                tokenTtl.toSeconds(), scope, agentId, policy.id());
-    }
-
     /**
-     * 128 random bits. Each thread has its own DRBG: {@code UUID.randomUUID()} shares one
-     * synchronized NativePRNG, which showed up as lock contention under load.
-     */
-    private static String newJti() {
-        byte[] bytes = new byte[16];
-        JTI_RANDOM.get().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static final ThreadLocal<SecureRandom> JTI_RANDOM = ThreadLocal.withInitial(() -> {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
-    });
-
-    /**
-     * Verifies an access token this IdP issued (signature by a published key, {@code typ},
-     * issuer, audience, expiry) and returns its claims.
+     * What {@link #exchange} would answer for {@code request} now, and why, without spending the
+     * token's {@code jti}, pinning ids or issuing anything. A token whose signature verifies but
+     * that is expired, not yet valid or already exchanged is still evaluated against the policies.
      *
-     * @throws InvalidTokenException when it is not a valid token of ours
+     * @param audience a requested audience to check against the policies' {@code audiences}, or null
+     * @throws InvalidRequestException unknown provider
+     * @throws UnavailableException the store or the provider's keys cannot be reached
      */
-    public AccessTokenClaims verifyAccessToken(String token) {
-        if (token == null || token.isBlank() || token.length() > GitHubProvider.MAX_TOKEN_LENGTH) {
-            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token is missing or malformed");
-        }
-        JwtConsumer consumer = new JwtConsumerBuilder()
-                .setExpectedIssuer(issuer)
-                .setExpectedAudience(tokenAudience)
-                .setRequireExpirationTime()
-                .setRequireSubject()
-                .setRequireJwtId()
-                .setAllowedClockSkewInSeconds((int) ACCESS_TOKEN_SKEW.toSeconds())
-                .setEvaluationTime(NumericDate.fromSeconds(clock.instant().getEpochSecond()))
-                .setExpectedType(true, ACCESS_TOKEN_TYPE)
-                .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                        "ES256", "ES384", "RS256", "EdDSA"))
-                .setVerificationKeyResolver(keys.verificationKeyResolver())
-                .build();
+    public Explanation explain(ExchangeRequest request, String audience) {
+        OidcProvider provider = provider(request);
+        TokenInspection inspection;
         try {
-            JwtClaims claims = consumer.processToClaims(token);
-            return new AccessTokenClaims(claims.getSubject(), claims.getStringClaimValue("scope"),
-                    claims.getStringClaimValue("client_id"), claims.getStringClaimValue("provider"),
-                    claims.getStringClaimValue("repository"), claims.getStringClaimValue("ref"),
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
-        } catch (InvalidJwtException e) {
-            if (e.hasExpired()) {
-                throw new InvalidTokenException(TokenFailure.EXPIRED, "The access token has expired");
-            }
-            throw new InvalidTokenException(TokenFailure.SIGNATURE,
-                    "The access token was not issued by this IdP or is malformed");
-        } catch (MalformedClaimException | NullPointerException e) {
-            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
+            inspection = provider.inspect(request.token());
+        } catch (InvalidTokenException e) {
+            return new Explanation(false, e.code().wireName(), e.getMessage(),
+                    new Explanation.Verification(false, e.getMessage(), false), Map.of(), List.of());
         }
+        WorkloadIdentity identity = inspection.identity();
+        boolean spent = replayGuard.wasUsed(identity.issuer(), identity.jti());
+        // The same decision as the exchange's, in the gate's mode that writes nothing.
+        // The issuer is always a permitted audience; only another one needs a policy's audiences.
+        PolicyEvaluation evaluation = gate.evaluate(identity, request.agentId(),
+                tokens.issuer().equals(audience) ? null : audience);
+        String tokenFailure = inspection.timeFailure() != null ? inspection.timeFailure().getMessage()
+                : spent ? ALREADY_EXCHANGED : null;
+        Explanation.Verification verification = new Explanation.Verification(tokenFailure == null, tokenFailure, spent);
+        if (tokenFailure != null) {
+            return new Explanation(false, ErrorCode.INVALID_TOKEN.wireName(), tokenFailure, verification,
+                    identity.claims(), evaluation.policies());
+        }
+        return new Explanation(evaluation.allowed(), evaluation.error(), evaluation.description(), verification,
+                identity.claims(), evaluation.policies());
     }
 
-    /** The JWKS document of the keys this IdP signs with, the current one and still-valid previous ones. */
-    public String jwksJson() {
-        return keys.jwksJson();
+    /** The issuer of this exchanger's access tokens: verify them, publish and rotate their keys. */
+    public AccessTokenIssuer accessTokenIssuer() {
+        return tokens;
     }
 
-    /** The published keys as a jose4j key set. */
-    public JsonWebKeySet jwks() {
-        return new JsonWebKeySet(keys.publishedJwks());
+    /** The trust-policy decision this exchanger uses, for creating policies under its rules. */
+    public PolicyGate policyGate() {
+        return gate;
     }
 
-    /**
-     * Adds a new signing key, which signs on this server from now on and on the others sharing
-     * the store once they reload (within the key refresh); the previous key stays published until
-     * every token it signed has expired, then is deleted.
-     */
-    public SigningKeyInfo rotateSigningKey() {
-        SigningKeyRing.LoadedKey key = keys.rotate();
-        return new SigningKeyInfo(key.kid(), key.algorithm().jwsName(), key.stored().createdAt(), true);
-    }
-
-    /** The published signing keys, newest first, and which one signs now. */
-    public List<SigningKeyInfo> signingKeys() {
-        return keys.describe();
-    }
-
-    /** The {@code iss} of the tokens this IdP issues. */
-    public String issuer() {
-        return issuer;
-    }
-
-    /** The {@code aud} of the tokens this IdP issues. */
-    public String tokenAudience() {
-        return tokenAudience;
-    }
-
-    public Duration tokenTtl() {
-        return tokenTtl;
+    private OidcProvider provider(ExchangeRequest request) {
+        OidcProvider provider = providers.get(request.provider());
+        if (provider == null) {
+            throw new InvalidRequestException("provider " + Names.quote(request.provider())
+                    + " is not configured; configured providers: " + String.join(", ", providers.keySet()));
+        }
+        return provider;
     }
 
     /** The configured provider names. */
@@ -295,24 +165,21 @@ public final class TokenExchanger {
     }
 
     /**
-     * Settings of a {@link TokenExchanger}. Required: {@link #issuer(String)}, at least one
-     * provider, and the stores (all at once with {@link #store(IdpStore)}). {@link #build()}
-     * refuses unsafe settings with a message naming the setting.
+     * Settings of a {@link TokenExchanger}. Required: at least one provider, the stores (all at
+     * once with {@link #store(IdpStore)}), and either an {@link #accessTokenIssuer(AccessTokenIssuer)}
+     * or the settings it is built from here ({@link #issuer(String)} at least; the signing keys
+     * come from the store). {@link #build()} refuses unsafe settings with a message naming the
+     * setting.
      */
     public static final class Builder {
         private final Map<String, OidcProvider> providers = new LinkedHashMap<>();
+        private final AccessTokenIssuer.Builder issuerSettings = AccessTokenIssuer.builder();
+        private String issuerSettingGiven;
+        private AccessTokenIssuer accessTokenIssuer;
         private TrustPolicyRepository trustPolicies;
         private AgentRepository agents;
         private ReplayGuard replayGuard;
         private SigningKeyStore signingKeys;
-        private String issuer;
-        private String tokenAudience;
-        private Duration tokenTtl = Duration.ofMinutes(15);
-        private SigningAlgorithm signingAlgorithm = SigningAlgorithm.ES256;
-        private Duration keyRotation = Duration.ofDays(30);
-        private Duration keyRefresh = Duration.ofSeconds(30);
-        private boolean allowInsecureIssuer;
-        private Clock clock = Clock.systemUTC();
         private ExchangeListener listener;
 
         private Builder() {
@@ -349,55 +216,68 @@ public final class TokenExchanger {
             return this;
         }
 
+        /** The signing keys of the issuer built here; ignored when an {@link #accessTokenIssuer} is given. */
         public Builder signingKeys(SigningKeyStore signingKeys) {
             this.signingKeys = signingKeys;
             return this;
         }
 
-        /** This IdP's public base URL, the {@code iss} of its tokens: required; https, or http on loopback. */
+        /** The issuer of access tokens, built by the caller; instead of the issuer settings below. */
+        public Builder accessTokenIssuer(AccessTokenIssuer accessTokenIssuer) {
+            this.accessTokenIssuer = accessTokenIssuer;
+            return this;
+        }
+
+        /** See {@link AccessTokenIssuer.Builder#issuer(String)}. */
         public Builder issuer(String issuer) {
-            this.issuer = issuer;
-            return this;
+            issuerSettings.issuer(issuer);
+            return given("issuer");
         }
 
-        /** The {@code aud} of issued tokens; default the issuer. */
+        /** See {@link AccessTokenIssuer.Builder#audience(String)}. */
         public Builder tokenAudience(String tokenAudience) {
-            this.tokenAudience = tokenAudience;
-            return this;
+            issuerSettings.audience(tokenAudience);
+            return given("tokenAudience");
         }
 
-        /** Lifetime of issued tokens: 1 minute to 1 hour, default 15 minutes. */
+        /** See {@link AccessTokenIssuer.Builder#tokenTtl(Duration)}. */
         public Builder tokenTtl(Duration tokenTtl) {
-            this.tokenTtl = tokenTtl;
-            return this;
+            issuerSettings.tokenTtl(tokenTtl);
+            return given("tokenTtl");
         }
 
-        /** The algorithm of new signing keys; default ES256. */
+        /** See {@link AccessTokenIssuer.Builder#signingAlgorithm(SigningAlgorithm)}. */
         public Builder signingAlgorithm(SigningAlgorithm signingAlgorithm) {
-            this.signingAlgorithm = signingAlgorithm;
-            return this;
+            issuerSettings.signingAlgorithm(signingAlgorithm);
+            return given("signingAlgorithm");
         }
 
-        /** How old the current signing key may grow before a new one replaces it: 1 to 365 days, default 30. */
+        /** See {@link AccessTokenIssuer.Builder#signingKeyRotation(Duration)}. */
         public Builder signingKeyRotation(Duration rotation) {
-            this.keyRotation = rotation;
-            return this;
+            issuerSettings.signingKeyRotation(rotation);
+            return given("signingKeyRotation");
         }
 
-        /** How often signing keys are reloaded from the store: 1 s to 5 min, default 30 s. */
+        /** See {@link AccessTokenIssuer.Builder#signingKeyRefresh(Duration)}. */
         public Builder signingKeyRefresh(Duration refresh) {
-            this.keyRefresh = refresh;
-            return this;
+            issuerSettings.signingKeyRefresh(refresh);
+            return given("signingKeyRefresh");
         }
 
-        /** Allows a plain-http issuer on a non-loopback host: only behind a TLS-terminating proxy. */
+        /** See {@link AccessTokenIssuer.Builder#allowInsecureIssuer()}. */
         public Builder allowInsecureIssuer() {
-            this.allowInsecureIssuer = true;
-            return this;
+            issuerSettings.allowInsecureIssuer();
+            return given("allowInsecureIssuer");
         }
 
+        /** The clock of the issuer built here. */
         public Builder clock(Clock clock) {
-            this.clock = clock;
+            issuerSettings.clock(clock);
+            return given("clock");
+        }
+
+        private Builder given(String setting) {
+            issuerSettingGiven = setting;
             return this;
         }
 
@@ -408,31 +288,24 @@ public final class TokenExchanger {
         }
 
         public TokenExchanger build() {
-            if (issuer == null || issuer.isBlank()) {
-                throw new IllegalArgumentException("issuer is required: this IdP's public base URL");
-            }
-            if (!allowInsecureIssuer) {
-                Urls.secure("issuer", issuer);
-            }
-            if (tokenAudience != null && tokenAudience.isBlank()) {
-                throw new IllegalArgumentException("tokenAudience must not be blank");
+            if (accessTokenIssuer != null && issuerSettingGiven != null) {
+                throw new IllegalArgumentException(issuerSettingGiven + " is a setting of the access-token issuer: "
+                        + "give it to AccessTokenIssuer.builder(), or give no accessTokenIssuer");
             }
             if (providers.isEmpty()) {
                 throw new IllegalArgumentException("at least one provider is required");
             }
             for (OidcProvider p : providers.values()) {
-                GitHubProvider.within("clockSkew of provider " + p.name(), p.clockSkew(), Duration.ZERO, MAX_SKEW);
+                Settings.within("clockSkew of provider " + p.name(), p.clockSkew(), Duration.ZERO,
+                        OidcProvider.MAX_CLOCK_SKEW);
             }
-            GitHubProvider.within("tokenTtl", tokenTtl, Duration.ofMinutes(1), MAX_TTL);
-            GitHubProvider.within("signingKeyRotation", keyRotation, Duration.ofDays(1), Duration.ofDays(365));
-            GitHubProvider.within("signingKeyRefresh", keyRefresh, Duration.ofSeconds(1), Duration.ofMinutes(5));
-            Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
-            Objects.requireNonNull(clock, "clock");
-            if (trustPolicies == null || agents == null || replayGuard == null || signingKeys == null) {
+            if (trustPolicies == null || agents == null || replayGuard == null
+                    || signingKeys == null && accessTokenIssuer == null) {
                 throw new IllegalArgumentException(
                         "trustPolicies, agents, replayGuard and signingKeys are required (or one store())");
             }
-            return new TokenExchanger(this);
+            return new TokenExchanger(this, accessTokenIssuer != null ? accessTokenIssuer
+                    : issuerSettings.signingKeys(signingKeys).build());
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.sentryagent.idp.core;
 
-/** Which check an incoming OIDC token (or one of our own access tokens) failed. */
+/**
+ * Which check an incoming OIDC token (or one of our own access tokens) failed: the detail of
+ * {@link ErrorCode#INVALID_TOKEN}, carried by {@link InvalidTokenException#failure()}.
+ */
 public enum TokenFailure {
     /** Not a compact JWS with a JSON header and claims. */
     MALFORMED("malformed"),
@@ -26,13 +29,17 @@ public enum TokenFailure {
     NOT_YET_VALID("not_yet_valid"),
     /** {@code iat} is in the future (beyond the allowed skew). */
     ISSUED_IN_FUTURE("issued_in_future"),
-    /** A claim the exchange needs is absent or of the wrong type. */
+    /** A claim the exchange needs is absent or empty. */
     MISSING_CLAIM("missing_claim"),
+    /** A claim is present but of the wrong JSON type, or its value is out of range. */
+    INVALID_CLAIM("invalid_claim"),
     /** The token's {@code jti} was exchanged before. */
     REPLAY("replay"),
-    /** An access token lacks the scope the operation needs. */
-    SCOPE("scope"),
-    /** An access token of ours was revoked, or its agent or trust policy deleted, since it was issued. */
+    /** A single-use token of this IdP (a bootstrap token) presented a second time. */
+    ALREADY_USED("already_used"),
+    /** The trust policy that admitted the token has been deleted since. */
+    POLICY_DELETED("policy_deleted"),
+    /** An access token of ours was revoked, or its agent deleted, since it was issued. */
     REVOKED("revoked");
 
     private final String code;

@@ -18,19 +18,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether an access token of this IdP is still good, for introspection (RFC 7662), revocation
  * (RFC 7009) and the IdP's own routes: one rule for all three. A token is active when it verifies
- * ({@link TokenExchanger#verifyAccessToken}: signature, type, issuer, audience, expiry), is not on
+ * ({@link AccessTokenIssuer#verify}: signature, type, issuer, audience, expiry), is not on
  * the store's revocation list, and its agent (for an agent token) and trust policy still exist.
+ * {@link AgentRegistrar} applies the same rule to bootstrap tokens.
  *
  * <p>Thread-safe. Each check costs up to three store reads (revocation, agent, policy).
  */
 public final class TokenIntrospector {
     private static final Logger LOG = LoggerFactory.getLogger(TokenIntrospector.class);
 
-    private final TokenExchanger exchanger;
+    private final AccessTokenIssuer tokens;
     private final IdpStore store;
 
-    public TokenIntrospector(TokenExchanger exchanger, IdpStore store) {
-        this.exchanger = Objects.requireNonNull(exchanger, "exchanger");
+    /** Tokens verify with {@code tokens}; revocations, agents and policies are read from {@code store}. */
+    public TokenIntrospector(AccessTokenIssuer tokens, IdpStore store) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.store = Objects.requireNonNull(store, "store");
     }
 
@@ -55,16 +57,39 @@ public final class TokenIntrospector {
      */
     public IntrospectedToken requireActive(String token) {
         IntrospectedToken claims = verified(token);
-        if (store.revocations().isRevoked(claims.jti())) {
+        requireActive(claims.jti(), claims.agentId(), claims.policyId());
+        return claims;
+    }
+
+    /**
+     * Checks that a token {@link AccessTokenIssuer#verify} accepted is still active: not revoked,
+     * its agent (for an agent token) and trust policy not deleted.
+     *
+     * @throws InvalidTokenException saying why it is not
+     */
+    public void requireActive(AccessTokenClaims claims) {
+        if (claims.jti() == null || claims.policyId() == null) { // not one we issue: no record to check against
+            throw new InvalidTokenException(TokenFailure.POLICY_DELETED, policyDeleted(claims.agentId().orElse(null)));
+        }
+        requireActive(claims.jti(), claims.agentId().orElse(null), claims.policyId());
+    }
+
+    private void requireActive(String jti, UUID agentId, UUID policyId) {
+        if (store.revocations().isRevoked(jti)) {
             throw new InvalidTokenException(TokenFailure.REVOKED, "The access token has been revoked");
         }
-        if (claims.agentId() != null && store.agents().findById(claims.agentId()).isEmpty()) {
+        if (agentId != null && store.agents().findById(agentId).isEmpty()) {
             throw new InvalidTokenException(TokenFailure.REVOKED, "The access token's agent has been deleted");
         }
-        if (store.trustPolicies().findById(claims.policyId()).isEmpty()) {
-            throw new InvalidTokenException(TokenFailure.REVOKED, "The access token's trust policy has been deleted");
+        if (store.trustPolicies().findById(policyId).isEmpty()) {
+            throw new InvalidTokenException(TokenFailure.POLICY_DELETED, policyDeleted(agentId));
         }
-        return claims;
+    }
+
+    private static String policyDeleted(UUID agentId) {
+        return agentId == null
+                ? "The bootstrap token's trust policy has been deleted: exchange a new OIDC token"
+                : "The access token's trust policy has been deleted";
     }
 
     /**
@@ -85,9 +110,9 @@ public final class TokenIntrospector {
         return Optional.of(claims);
     }
 
-    /** Signature and times by the exchanger's one rule, then every claim, read from the verified token. */
+    /** Signature and times by the issuer's one rule, then every claim, read from the verified token. */
     private IntrospectedToken verified(String token) {
-        exchanger.verifyAccessToken(token);
+        tokens.verify(token);
         try {
             String payload = token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'));
             JwtClaims claims = JwtClaims.parse(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));

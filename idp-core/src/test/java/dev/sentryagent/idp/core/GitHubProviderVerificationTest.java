@@ -39,31 +39,38 @@ class GitHubProviderVerificationTest {
                 });
     }
 
+    static void assertRefusedExactly(String token, TokenFailure failure, String message) {
+        assertRefused(token, failure, message);
+        assertThatThrownBy(() -> provider.verify(token)).hasMessage(message);
+    }
+
     @Test
     void verifyWhenTokenValidThenIdentityCarriesGitHubClaims() {
         String token = issuer.token().repository("Octo-Org/Octo-Repo").branch("release/1.x").environment("prod")
-                .repositoryId(11).repositoryOwnerId(22).jti("jti-1").mint();
+                .repositoryId(11).repositoryOwnerId(22).jti("jti-1").refProtected(true)
+                .reusableWorkflow("octo-org/shared", ".github/workflows/release.yml", "refs/tags/v2").mint();
 
-        CiIdentity identity = provider.verify(token);
+        WorkloadIdentity identity = provider.verify(token);
 
         assertThat(identity.provider()).isEqualTo("github");
         assertThat(identity.issuer()).isEqualTo(issuer.issuer());
         assertThat(identity.subject()).isEqualTo("repo:Octo-Org/Octo-Repo:ref:refs/heads/release/1.x");
         assertThat(identity.repository()).isEqualTo("Octo-Org/Octo-Repo");
-        assertThat(identity.repositoryOwner()).isEqualTo("Octo-Org");
+        assertThat(identity.claims()).containsEntry("repository_owner", "Octo-Org").containsEntry("actor", "octocat")
+                .containsEntry("run_id", "4242").containsEntry("run_attempt", "1").containsKey("sha");
         assertThat(identity.repositoryId()).isEqualTo(11);
         assertThat(identity.repositoryOwnerId()).isEqualTo(22);
         assertThat(identity.ref()).isEqualTo("refs/heads/release/1.x");
         assertThat(identity.refType()).isEqualTo("branch");
         assertThat(identity.branch()).contains("release/1.x");
         assertThat(identity.environment()).isEqualTo("prod");
-        assertThat(identity.eventName()).isEqualTo("push");
-        assertThat(identity.workflowRef()).isEqualTo("Octo-Org/Octo-Repo/.github/workflows/ci.yml@refs/heads/release/1.x");
-        assertThat(identity.jobWorkflowRef()).isNotBlank();
-        assertThat(identity.sha()).hasSize(40);
-        assertThat(identity.runId()).isEqualTo("4242");
-        assertThat(identity.runAttempt()).isEqualTo("1");
-        assertThat(identity.actor()).isEqualTo("octocat");
+        assertThat(identity.event()).isEqualTo("push");
+        assertThat(identity.workflow()).isEqualTo(".github/workflows/ci.yml");
+        assertThat(identity.claims()).containsEntry("workflow_ref",
+                "Octo-Org/Octo-Repo/.github/workflows/ci.yml@refs/heads/release/1.x");
+        assertThat(identity.jobWorkflowRef()).isEqualTo("octo-org/shared/.github/workflows/release.yml@refs/tags/v2");
+        assertThat(identity.refProtected()).isTrue();
+        assertThat(identity.runnerEnvironment()).isEqualTo("github-hosted");
         assertThat(identity.jti()).isEqualTo("jti-1");
         assertThat(identity.expiresAt()).isAfter(identity.issuedAt());
     }
@@ -126,9 +133,16 @@ class GitHubProviderVerificationTest {
     }
 
     @Test
-    void verifyWhenSignatureNotBase64UrlThenSignature() {
+    void verifyWhenSignatureNotBase64UrlThenMalformed() {
         String[] parts = issuer.token().mint().split("\\.");
-        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(1) + "*", TokenFailure.SIGNATURE,
+        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(1) + "*", TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+    }
+
+    @Test
+    void verifyWhenSignatureTruncatedThenSignature() {
+        String[] parts = issuer.token().mint().split("\\.");
+        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(4), TokenFailure.SIGNATURE,
                 "The OIDC token's signature does not verify");
     }
 
@@ -136,7 +150,9 @@ class GitHubProviderVerificationTest {
     void verifyWhenClaimsNotBase64UrlThenMalformed() {
         String[] parts = issuer.token().mint().split("\\.");
         assertRefused(parts[0] + ".e30+/." + parts[2], TokenFailure.MALFORMED,
-                "The OIDC token's claims are not base64url");
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+        assertRefused(parts[0] + ".e30AA." + parts[2], TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
     }
 
     @Test
@@ -247,9 +263,33 @@ class GitHubProviderVerificationTest {
     }
 
     @Test
-    void verifyWhenRepositoryIdNotNumericThenMissingClaim() {
-        assertRefused(issuer.token().claim("repository_id", "abc").mint(), TokenFailure.MISSING_CLAIM,
+    void verifyWhenRepositoryIdNotNumericThenInvalidClaim() {
+        assertRefusedExactly(issuer.token().claim("repository_id", "abc").mint(), TokenFailure.INVALID_CLAIM,
                 "The OIDC token's \"repository_id\" claim is not a positive number");
+    }
+
+    @Test
+    void verifyWhenActorIsAnArrayThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("actor", java.util.List.of("octocat")).mint(),
+                TokenFailure.INVALID_CLAIM, "The OIDC token's \"actor\" claim has the wrong type: it must be a string");
+    }
+
+    @Test
+    void verifyWhenJtiIsAnObjectThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("jti", java.util.Map.of("id", "1")).mint(),
+                TokenFailure.INVALID_CLAIM, "The OIDC token's \"jti\" claim has the wrong type: it must be a string");
+    }
+
+    @Test
+    void verifyWhenExpIsAStringThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("exp", "tomorrow").mint(), TokenFailure.INVALID_CLAIM,
+                "The OIDC token's \"exp\" claim has the wrong type: it must be a number");
+    }
+
+    @Test
+    void verifyWhenAudIsANumberThenInvalidClaimSayingWrongType() {
+        assertRefusedExactly(issuer.token().claim("aud", 42).mint(), TokenFailure.INVALID_CLAIM,
+                "The OIDC token's \"aud\" claim has the wrong type: it must be a string or an array of strings");
     }
 
     @Test
@@ -273,5 +313,74 @@ class GitHubProviderVerificationTest {
     @Test
     void verifyWhenEmptyThenMalformed() {
         assertRefused(" ", TokenFailure.MALFORMED, "The OIDC token is empty");
+    }
+
+    // ---- strict compact form and claim ranges (contract v2)
+
+    @Test
+    void verifyWhenSignatureHasBase64PaddingThenMalformed() {
+        assertRefused(issuer.token().forgePaddedSignature(), TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+    }
+
+    @Test
+    void verifyWhenHeaderOrClaimsPartHasPaddingThenMalformed() {
+        String[] parts = issuer.token().mint().split("\\.");
+        assertRefused(parts[0] + "=." + parts[1] + "." + parts[2], TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+        assertRefused(parts[0] + "." + parts[1] + "==." + parts[2], TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
+    }
+
+    @Test
+    void verifyWhenClaimsAreNotValidUtf8ThenMalformed() {
+        assertRefused(issuer.token().forgeInvalidUtf8Claims(), TokenFailure.MALFORMED,
+                "The OIDC token's claims are not base64url UTF-8");
+    }
+
+    @Test
+    void verifyWhenHeaderIsNotValidUtf8ThenMalformed() {
+        byte[] header = "{\"alg\":\"RS256\",\"kid\":\"k\u00ff\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(header) + ".e30.AAAA";
+        assertRefused(token, TokenFailure.MALFORMED, "The OIDC token is not a signed JWT: its header is not base64url JSON");
+    }
+
+    @Test
+    void verifyWhenExpBeyondYear9999ThenMalformed() {
+        assertRefused(issuer.token().claim("exp", 9e15).mint(), TokenFailure.MALFORMED,
+                "The OIDC token's \"exp\" claim is out of range (0 to the year 9999)");
+    }
+
+    @Test
+    void verifyWhenIatNegativeThenMalformed() {
+        assertRefused(issuer.token().claim("iat", -1).mint(), TokenFailure.MALFORMED,
+                "The OIDC token's \"iat\" claim is out of range (0 to the year 9999)");
+    }
+
+    @Test
+    void verifyWhenNbfHugeThenMalformed() {
+        assertRefused(issuer.token().claim("nbf", 1e300).mint(), TokenFailure.MALFORMED,
+                "The OIDC token's \"nbf\" claim is out of range (0 to the year 9999)");
+    }
+
+    @Test
+    void verifyWhenJtiLongerThan256ThenMalformed() {
+        assertRefused(issuer.token().jti("j".repeat(257)).mint(), TokenFailure.MALFORMED,
+                "The OIDC token's \"jti\" claim is longer than 256 characters");
+        assertThat(provider.verify(issuer.token().jti("j".repeat(256)).mint()).jti()).hasSize(256);
+    }
+
+    @Test
+    void verifyWhenSignatureSpelledWithNonZeroUnusedBitsThenMalformed() {
+        String token = issuer.token().mint();
+        int dot = token.lastIndexOf('.');
+        String signature = token.substring(dot + 1); // 342 characters for RS256: 4 bits of the last one are unused
+        char last = signature.charAt(signature.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char sameBytes = alphabet.charAt(alphabet.indexOf(last) | 1);
+        assertThat(sameBytes).isNotEqualTo(last);
+        String respelled = token.substring(0, dot + 1) + signature.substring(0, signature.length() - 1) + sameBytes;
+        assertRefused(respelled, TokenFailure.MALFORMED,
+                "The OIDC token is not a signed JWT (three base64url parts separated by dots)");
     }
 }

@@ -37,6 +37,26 @@ class JwksCachingTest {
                 .jwksCooldown(Duration.ofSeconds(10));
     }
 
+    /** Background refreshes: wait until the issuer has served {@code n} JWKS requests (then no more). */
+    void awaitJwksRequests(int n) {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (issuer.jwksRequestCount() < n && System.nanoTime() < end) {
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        try {
+            Thread.sleep(300); // and until the refresh has settled: a new one starts only after it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(issuer.jwksRequestCount()).isEqualTo(n);
+    }
+
     String token() {
         return issuer.token().lifetime(Duration.ofHours(2)).mint();
     }
@@ -70,7 +90,7 @@ class JwksCachingTest {
         assertThat(issuer.jwksRequestCount()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(2));
         provider.verify(token());
-        assertThat(issuer.jwksRequestCount()).isEqualTo(2);
+        awaitJwksRequests(2);
     }
 
     @Test
@@ -80,7 +100,7 @@ class JwksCachingTest {
         provider.verify(token());
         clock.advance(Duration.ofMinutes(11));
         provider.verify(token());
-        assertThat(issuer.jwksRequestCount()).isEqualTo(2);
+        awaitJwksRequests(2);
     }
 
     @Test
@@ -89,7 +109,7 @@ class JwksCachingTest {
         provider.verify(token());
         issuer.rotateKey(true);
         clock.advance(Duration.ofSeconds(11));
-        CiIdentity identity = provider.verify(token());
+        WorkloadIdentity identity = provider.verify(token());
         assertThat(identity.repository()).isEqualTo("octo-org/octo-repo");
         assertThat(issuer.jwksRequestCount()).isEqualTo(2);
     }
@@ -145,11 +165,11 @@ class JwksCachingTest {
         issuer.jwksStatus(503);
         clock.advance(Duration.ofMinutes(5));
         assertThat(provider.verify(token()).repository()).isEqualTo("octo-org/octo-repo");
-        assertThat(issuer.jwksRequestCount()).isEqualTo(2);
+        awaitJwksRequests(2);
         issuer.jwksStatus(200);
         clock.advance(Duration.ofSeconds(11));
         provider.verify(token());
-        assertThat(issuer.jwksRequestCount()).isEqualTo(3);
+        awaitJwksRequests(3);
     }
 
     @Test
@@ -163,14 +183,16 @@ class JwksCachingTest {
     }
 
     @Test
-    void verifyWhenJwksEmptyThenNotCachedAndOldKeysKept() {
+    void verifyWhenJwksEmptyThenNotCachedAndOldKeysKept() throws InterruptedException {
         issuer.jwksCacheControl("max-age=60");
         GitHubProvider provider = provider().jwksUri(issuer.jwksUri()).build();
         provider.verify(token());
         issuer.jwksEmpty(true);
         clock.advance(Duration.ofMinutes(2));
         assertThat(provider.verify(token()).repository()).isEqualTo("octo-org/octo-repo");
-        assertThat(issuer.jwksRequestCount()).isEqualTo(2);
+        awaitJwksRequests(2);
+        Thread.sleep(200); // let the refresh finish: the empty set must not replace the keys
+        assertThat(provider.verify(token()).repository()).isEqualTo("octo-org/octo-repo");
     }
 
     @Test
@@ -180,5 +202,84 @@ class JwksCachingTest {
         assertThatThrownBy(() -> provider.verify(token()))
                 .isInstanceOf(UnavailableException.class)
                 .hasMessageEndingWith("has no usable RSA signing keys");
+    }
+
+    // ---- a stalled or slow key endpoint (contract v2, section 6)
+
+    @Test
+    void verifyWhenJwksStallsThenCachedKeysServeKnownKidsAtOnce() throws Exception {
+        issuer.jwksCacheControl("max-age=60");
+        GitHubProvider provider = provider().jwksUri(issuer.jwksUri()).build();
+        provider.verify(token());
+        issuer.jwksStall();
+        clock.advance(Duration.ofMinutes(2)); // the keys are stale: every verify wants a refresh
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Long>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String token = token();
+                calls.add(() -> {
+                    long start = System.nanoTime();
+                    provider.verify(token);
+                    return Duration.ofNanos(System.nanoTime() - start).toMillis();
+                });
+            }
+            for (Future<Long> f : pool.invokeAll(calls)) {
+                assertThat(f.get()).isLessThan(1000);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(issuer.jwksRequestCount()).isEqualTo(2); // one refresh for all forty, not forty
+    }
+
+    @Test
+    void verifyWhenJwksStallsAndKidUnknownThenUnavailableWithinFiveSeconds() {
+        GitHubProvider provider = provider().jwksUri(issuer.jwksUri()).build();
+        provider.verify(token());
+        issuer.jwksStall();
+        issuer.rotateKey(true);
+        clock.advance(Duration.ofSeconds(11));
+        String rotated = token();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> provider.verify(rotated))
+                .isInstanceOf(UnavailableException.class)
+                .hasMessage("The signing keys of issuer " + issuer.issuer() + " cannot be fetched: "
+                        + "no complete answer within 5 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(7));
+    }
+
+    @Test
+    void verifyWhenStallEndsThenNextRefreshSucceeds() {
+        GitHubProvider provider = provider().jwksUri(issuer.jwksUri()).build();
+        provider.verify(token());
+        issuer.jwksStall();
+        issuer.rotateKey(true);
+        clock.advance(Duration.ofSeconds(11));
+        String rotated = token();
+        assertThatThrownBy(() -> provider.verify(rotated)).isInstanceOf(UnavailableException.class);
+        assertThatThrownBy(() -> provider.verify(rotated)).isInstanceOf(UnavailableException.class); // cooldown: at once
+        issuer.jwksHealthy();
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(provider.verify(rotated).repository()).isEqualTo("octo-org/octo-repo");
+        assertThat(issuer.jwksRequestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void verifyWhenJwksSlowerThanDeadlineThenUnavailable() {
+        issuer.jwksSlow(Duration.ofSeconds(8));
+        GitHubProvider provider = provider().jwksUri(issuer.jwksUri()).httpTimeout(Duration.ofSeconds(30)).build();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> provider.verify(token())).isInstanceOf(UnavailableException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void verifyWhenJwksDownThenUnavailable() {
+        issuer.jwksDown();
+        GitHubProvider provider = provider().jwksUri(issuer.jwksUri()).build();
+        assertThatThrownBy(() -> provider.verify(token()))
+                .isInstanceOf(UnavailableException.class)
+                .hasMessageStartingWith("The signing keys of issuer " + issuer.issuer() + " cannot be fetched: ");
     }
 }

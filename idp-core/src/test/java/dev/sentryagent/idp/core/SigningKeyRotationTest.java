@@ -46,16 +46,16 @@ class SigningKeyRotationTest {
     }
 
     java.util.List<String> publishedKids() throws Exception {
-        return new JsonWebKeySet(exchanger.jwksJson()).getJsonWebKeys().stream().map(JsonWebKey::getKeyId).toList();
+        return new JsonWebKeySet(exchanger.accessTokenIssuer().jwksJson()).getJsonWebKeys().stream().map(JsonWebKey::getKeyId).toList();
     }
 
     @Test
     void rotateThenNewKeySignsAtOnceAndOldKeyLeavesJwksAndStoreAfterItsTokensExpired() throws Exception {
         String oldKid = kidOfNewToken();
-        String newKid = exchanger.rotateSigningKey().kid();
+        String newKid = exchanger.accessTokenIssuer().rotateSigningKey().kid();
         assertThat(publishedKids()).containsExactly(newKid, oldKid);
         assertThat(kidOfNewToken()).isEqualTo(newKid);
-        assertThat(exchanger.signingKeys()).extracting(SigningKeyInfo::status).containsExactly("active", "published");
+        assertThat(exchanger.accessTokenIssuer().signingKeys()).extracting(SigningKeyInfo::status).containsExactly("active", "published");
 
         clock.advance(Duration.ofSeconds(61));
         assertThat(kidOfNewToken()).isEqualTo(newKid);

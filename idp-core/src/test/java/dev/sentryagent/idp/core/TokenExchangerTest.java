@@ -57,9 +57,14 @@ class TokenExchangerTest {
     }
 
     static JwtClaims verifyWithPublishedKeys(String jwks, String token) throws Exception {
+        return verifyWith(jwks, IDP, IDP, token);
+    }
+
+    /** Verifies {@code token} as a resource server would, with jose4j and the published JWKS alone. */
+    static JwtClaims verifyWith(String jwks, String issuer, String audience, String token) throws Exception {
         JwtConsumer consumer = new JwtConsumerBuilder()
-                .setExpectedIssuer(IDP)
-                .setExpectedAudience(IDP)
+                .setExpectedIssuer(issuer)
+                .setExpectedAudience(audience)
                 .setRequireExpirationTime()
                 .setExpectedType(true, "at+jwt")
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
@@ -76,7 +81,7 @@ class TokenExchangerTest {
         assertThat(result.scope()).isEqualTo("agents:write");
         assertThat(result.agentId()).isNull();
         assertThat(result.expiresIn()).isEqualTo(900);
-        JwtClaims claims = verifyWithPublishedKeys(exchanger.jwksJson(), result.accessToken());
+        JwtClaims claims = verifyWithPublishedKeys(exchanger.accessTokenIssuer().jwksJson(), result.accessToken());
         assertThat(claims.getSubject()).isEqualTo("repo:octo-org/octo-repo:ref:refs/heads/main");
         assertThat(claims.getStringClaimValue("scope")).isEqualTo("agents:write");
         assertThat(claims.getStringClaimValue("client_id")).isEqualTo("github:octo-org/octo-repo");
@@ -101,10 +106,10 @@ class TokenExchangerTest {
 
         assertThat(result.scope()).isEqualTo("agent");
         assertThat(result.agentId()).isEqualTo(agent.id());
-        JwtClaims claims = verifyWithPublishedKeys(exchanger.jwksJson(), result.accessToken());
+        JwtClaims claims = verifyWithPublishedKeys(exchanger.accessTokenIssuer().jwksJson(), result.accessToken());
         assertThat(claims.getSubject()).isEqualTo(agent.id().toString());
         assertThat(claims.getStringClaimValue("scope")).isEqualTo("agent");
-        AccessTokenClaims own = exchanger.verifyAccessToken(result.accessToken());
+        AccessTokenClaims own = exchanger.accessTokenIssuer().verify(result.accessToken());
         assertThat(own.agentId()).contains(agent.id());
         assertThat(own.hasScope(Scopes.AGENTS_WRITE)).isFalse();
     }
@@ -192,7 +197,7 @@ class TokenExchangerTest {
         assertThatThrownBy(() -> exchanger.exchange(ExchangeRequest.bootstrap("github", impostor)))
                 .isInstanceOfSatisfying(AccessDeniedException.class, e -> assertThat(e.getMessage()).isEqualTo(
                         "Trust policy violation: repository octo-org/octo-repo has repository_id 777 and "
-                                + "repository_owner_id 888, but trust policy " + policy.id() + " is pinned to "
+                                + "repository_owner_id 888, but its trust policies are pinned to "
                                 + "repositoryId 555 and repositoryOwnerId 666 (was the repository deleted and re-created?)"));
         exchanger.exchange(ExchangeRequest.bootstrap("github", github.token().repositoryId(555).repositoryOwnerId(666).mint()));
     }
@@ -231,9 +236,9 @@ class TokenExchangerTest {
             store.trustPolicies().create(TrustPolicy.create("github", "octo-org/octo-repo", null, null));
             TokenExchanger ex = exchanger(algorithm);
             ExchangeResult result = ex.exchange(ExchangeRequest.bootstrap("github", github.token().mint()));
-            assertThat(verifyWithPublishedKeys(ex.jwksJson(), result.accessToken()).getStringClaimValue("scope"))
+            assertThat(verifyWithPublishedKeys(ex.accessTokenIssuer().jwksJson(), result.accessToken()).getStringClaimValue("scope"))
                     .as(algorithm.name()).isEqualTo("agents:write");
-            assertThat(ex.verifyAccessToken(result.accessToken()).scope()).isEqualTo("agents:write");
+            assertThat(ex.accessTokenIssuer().verify(result.accessToken()).scope()).isEqualTo("agents:write");
         }
     }
 
@@ -241,10 +246,10 @@ class TokenExchangerTest {
     void rotateSigningKeyThenOldTokensStillVerifyAndBothKeysPublished() throws Exception {
         store.trustPolicies().create(TrustPolicy.create("github", "octo-org/octo-repo", null, null));
         String before = exchanger.exchange(ExchangeRequest.bootstrap("github", github.token().mint())).accessToken();
-        exchanger.rotateSigningKey();
-        assertThat(new JsonWebKeySet(exchanger.jwksJson()).getJsonWebKeys()).hasSize(2);
-        verifyWithPublishedKeys(exchanger.jwksJson(), before);
-        assertThat(exchanger.jwksJson()).doesNotContain("\"d\"");
+        exchanger.accessTokenIssuer().rotateSigningKey();
+        assertThat(new JsonWebKeySet(exchanger.accessTokenIssuer().jwksJson()).getJsonWebKeys()).hasSize(2);
+        verifyWithPublishedKeys(exchanger.accessTokenIssuer().jwksJson(), before);
+        assertThat(exchanger.accessTokenIssuer().jwksJson()).doesNotContain("\"d\"");
     }
 
     @Test
@@ -253,9 +258,9 @@ class TokenExchangerTest {
         TokenExchanger other = exchanger(SigningAlgorithm.ES256);
         String token = other.exchange(ExchangeRequest.bootstrap("github", github.token().mint())).accessToken();
         String first = exchanger.exchange(ExchangeRequest.bootstrap("github", github.token().mint())).accessToken();
-        verifyWithPublishedKeys(exchanger.jwksJson(), token);
-        verifyWithPublishedKeys(other.jwksJson(), first);
-        assertThat(exchanger.jwksJson()).isEqualTo(other.jwksJson());
+        verifyWithPublishedKeys(exchanger.accessTokenIssuer().jwksJson(), token);
+        verifyWithPublishedKeys(other.accessTokenIssuer().jwksJson(), first);
+        assertThat(exchanger.accessTokenIssuer().jwksJson()).isEqualTo(other.accessTokenIssuer().jwksJson());
     }
 
     @Test
@@ -263,10 +268,10 @@ class TokenExchangerTest {
         store.trustPolicies().create(TrustPolicy.create("github", "octo-org/octo-repo", null, null));
         String token = exchanger.exchange(ExchangeRequest.bootstrap("github", github.token().mint())).accessToken();
         String[] parts = token.split("\\.");
-        assertThatThrownBy(() -> exchanger.verifyAccessToken(parts[0] + "." + parts[1] + "x." + parts[2]))
+        assertThatThrownBy(() -> exchanger.accessTokenIssuer().verify(parts[0] + "." + parts[1] + "x." + parts[2]))
                 .isInstanceOf(InvalidTokenException.class);
         // A GitHub token is not one of ours, even though it is validly signed by someone.
-        assertThatThrownBy(() -> exchanger.verifyAccessToken(github.token().mint()))
+        assertThatThrownBy(() -> exchanger.accessTokenIssuer().verify(github.token().mint()))
                 .isInstanceOfSatisfying(InvalidTokenException.class, e -> assertThat(e.getMessage())
                         .isEqualTo("The access token was not issued by this IdP or is malformed"));
     }
@@ -286,7 +291,7 @@ class TokenExchangerTest {
                 .provider(GitHubProvider.builder().issuer(github.issuer()).audience(IDP).build());
         assertThatThrownBy(builder::build)
                 .hasMessage("issuer must use https (plain http only on loopback), got \"http://idp.example.com\"");
-        assertThat(builder.allowInsecureIssuer().build().issuer()).isEqualTo("http://idp.example.com");
+        assertThat(builder.allowInsecureIssuer().build().accessTokenIssuer().issuer()).isEqualTo("http://idp.example.com");
     }
 
     @Test

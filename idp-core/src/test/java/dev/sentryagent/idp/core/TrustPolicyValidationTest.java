@@ -61,8 +61,25 @@ class TrustPolicyValidationTest {
     @Test
     void agentWhenNameHasControlCharactersOrDescriptionNulThenRefused() {
         assertThatThrownBy(() -> Agent.create("a\u0000b", null, "admin"))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("name must not contain control characters");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("name must not contain control, format or separator characters, got U+0000 at index 1");
         assertThatThrownBy(() -> Agent.create("ab", "x\u0000", "admin"))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("description must not contain NUL characters");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("description must not contain control, format or separator characters, got U+0000 at index 1");
+    }
+
+    @Test
+    void agentWhenNameOrDescriptionHasFormatOrSeparatorCharactersThenRefused() {
+        for (char c : new char[] {'\u202E', '\u2066', '\u200B', '\u2028', '\u2029', '\u0085', '\uFEFF'}) {
+            assertThatThrownBy(() -> Agent.create("deploy" + c + "bot", null, "admin"))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessage("name must not contain control, format or separator characters, got "
+                            + String.format("U+%04X", (int) c) + " at index 6");
+            assertThatThrownBy(() -> Agent.create("bot", "x" + c, "admin"))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageStartingWith("description must not contain control, format or separator characters");
+        }
+        assertThat(Agent.create("Déploiement bot 日本", "ordinary text, with spaces", "admin").name())
+                .isEqualTo("Déploiement bot 日本");
     }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * plaintext need not sit in the server's environment.
  */
 public final class AdminToken {
+    /** The shortest plaintext secret accepted. */
     public static final int MIN_LENGTH = 32;
     private static final String HASH_PREFIX = "sha256:";
 
@@ -24,6 +25,8 @@ public final class AdminToken {
     /**
      * Parses {@code sha256:<hex>} or a plaintext secret.
      *
+     * @param value the setting, e.g. the value of {@code IDP_ADMIN_TOKEN}
+     * @return the token, holding only the hash
      * @throws IllegalArgumentException for a short secret or a malformed hash (never echoing it)
      */
     public static AdminToken parse(String value) {
@@ -42,12 +45,22 @@ public final class AdminToken {
         return new AdminToken(sha256(value));
     }
 
-    /** True when {@code presented} is the admin secret. Constant time in the secret. */
+    /**
+     * Whether {@code presented} is the admin secret. Constant time in the secret.
+     *
+     * @param presented the bearer token of a request, or null
+     * @return true when it is the secret
+     */
     public boolean matches(String presented) {
         return presented != null && MessageDigest.isEqual(hash, sha256(presented));
     }
 
-    /** {@code sha256:<hex>} of a plaintext secret, for configuring a server without the plaintext. */
+    /**
+     * The hash form of a plaintext secret, for configuring a server without the plaintext.
+     *
+     * @param plaintext the secret
+     * @return {@code sha256:<hex>} of it
+     */
     public static String hashOf(String plaintext) {
         return HASH_PREFIX + HexFormat.of().formatHex(sha256(plaintext));
     }

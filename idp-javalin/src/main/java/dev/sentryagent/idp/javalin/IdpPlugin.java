@@ -2,12 +2,12 @@ package dev.sentryagent.idp.javalin;
 
 import dev.sentryagent.idp.core.AuditTrail;
 import dev.sentryagent.idp.core.TokenExchanger;
-import dev.sentryagent.idp.core.TokenIntrospector;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.javalin.internal.AuditedStore;
+import dev.sentryagent.idp.javalin.internal.ErrorResponses;
 import dev.sentryagent.idp.javalin.internal.Housekeeping;
 import dev.sentryagent.idp.javalin.internal.Routes;
-import dev.sentryagent.idp.javalin.internal.TokenLifecycleRoutes;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.JavalinState;
 import io.javalin.plugin.Plugin;
 import java.io.IOException;
@@ -36,27 +36,28 @@ import java.util.Objects;
  * audit events every minute while the server runs, and closes the trail when it stops.
  */
 public final class IdpPlugin extends Plugin<Void> {
+    /** The largest request body the routes read (64 KiB); a larger one is answered 413. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
     private final Routes routes;
-    private final TokenLifecycleRoutes lifecycle;
     private final AuditTrail audit;
     private final Housekeeping housekeeping;
 
     private IdpPlugin(Builder b) {
         this.audit = b.auditTrail != null ? b.auditTrail : AuditTrail.builder().log(b.store.auditLog()).build();
         IdpStore audited = new AuditedStore(b.store, audit);
-        this.routes = new Routes(b.exchanger, audited, b.adminToken, openApiDocument());
-        this.lifecycle = new TokenLifecycleRoutes(b.exchanger, new TokenIntrospector(b.exchanger, audited), audit,
-                b.adminToken, b.introspectionToken, b.trustedProxies);
+        this.routes = new Routes(b.exchanger, audited, b.adminToken, openApiDocument(), audit, b.introspectionToken,
+                b.trustedProxies);
         this.housekeeping = new Housekeeping(b.store.revocations(), audit, Clock.systemUTC(), Duration.ofMinutes(1));
     }
 
+    /** @return a builder; the exchanger and the store are required */
     public static Builder builder() {
         return new Builder();
     }
 
     @Override
     public void onInitialize(JavalinState state) {
-        lifecycle.register(state.routes);
         routes.register(state.routes);
         state.events.serverStarted(housekeeping::start);
         state.events.serverStopped(() -> {
@@ -65,7 +66,11 @@ public final class IdpPlugin extends Plugin<Void> {
         });
     }
 
-    /** The trail that records this plugin's audit events. */
+    /**
+     * The trail that records this plugin's audit events.
+     *
+     * @return the trail
+     */
     public AuditTrail auditTrail() {
         return audit;
     }
@@ -75,7 +80,23 @@ public final class IdpPlugin extends Plugin<Void> {
         return "sentryagent-idp";
     }
 
-    /** The OpenAPI 3.1 document of the contract, as served at {@code /api/v1/openapi.json}. */
+    /**
+     * Makes the whole app answer in the contract's error body where no route of this plugin does:
+     * 404 for a path no route matches, 405 for a method a path does not take (with
+     * {@code prefer405over404}), and a bare 500 for an exception nobody handled. For an app that
+     * is only this IdP, like the standalone server; an app with routes of its own keeps its pages.
+     *
+     * @param config the app's configuration, from {@code Javalin.create(config -> ...)}
+     */
+    public static void answerUnmatchedWithContractErrors(JavalinConfig config) {
+        ErrorResponses.answerUnmatched(config.routes);
+    }
+
+    /**
+     * The OpenAPI 3.1 document of the contract, as served at {@code /api/v1/openapi.json}.
+     *
+     * @return the document, as JSON text
+     */
     public static String openApiDocument() {
         try (InputStream in = IdpPlugin.class.getResourceAsStream("openapi.json")) {
             return new String(Objects.requireNonNull(in, "openapi.json is missing from the jar").readAllBytes(),
@@ -97,18 +118,32 @@ public final class IdpPlugin extends Plugin<Void> {
         private Builder() {
         }
 
+        /**
+         * @param exchanger the exchanger the token route calls
+         * @return this builder
+         */
         public Builder exchanger(TokenExchanger exchanger) {
             this.exchanger = exchanger;
             return this;
         }
 
-        /** The store whose trust policies and agents the admin routes manage (the exchanger's own). */
+        /**
+         * The store whose trust policies and agents the admin routes manage (the exchanger's own).
+         *
+         * @param store the store
+         * @return this builder
+         */
         public Builder store(IdpStore store) {
             this.store = store;
             return this;
         }
 
-        /** The administrator's secret; without one the admin routes answer 503. */
+        /**
+         * The administrator's secret; without one the admin routes answer 503.
+         *
+         * @param adminToken the secret, or null
+         * @return this builder
+         */
         public Builder adminToken(AdminToken adminToken) {
             this.adminToken = adminToken;
             return this;
@@ -117,24 +152,41 @@ public final class IdpPlugin extends Plugin<Void> {
         /**
          * A second secret, for resource servers, that may call the introspection endpoint and
          * nothing else (validated like the admin token); the admin token may introspect too.
+         *
+         * @param introspectionToken the secret, or null
+         * @return this builder
          */
         public Builder introspectionToken(AdminToken introspectionToken) {
             this.introspectionToken = introspectionToken;
             return this;
         }
 
-        /** The trail for audit events; pass the same one to the exchanger's {@code listener}. */
+        /**
+         * The trail for audit events; pass the same one to the exchanger's {@code listener}.
+         *
+         * @param auditTrail the trail, or null for one of the plugin's own on the store's audit log
+         * @return this builder
+         */
         public Builder auditTrail(AuditTrail auditTrail) {
             this.auditTrail = auditTrail;
             return this;
         }
 
-        /** The proxies whose {@code X-Forwarded-For} names the client in audit events; default none. */
+        /**
+         * The proxies whose {@code X-Forwarded-For} names the client in audit events; default none.
+         *
+         * @param trustedProxies the proxies, or null for none
+         * @return this builder
+         */
         public Builder trustedProxies(TrustedProxies trustedProxies) {
             this.trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
             return this;
         }
 
+        /**
+         * @return the plugin
+         * @throws IllegalArgumentException without an exchanger or a store
+         */
         public IdpPlugin build() {
             if (exchanger == null || store == null) {
                 throw new IllegalArgumentException("exchanger and store are required");

@@ -1,5 +1,6 @@
 /**
  * The HTTP contract over Javalin: {@link dev.sentryagent.idp.javalin.IdpPlugin} for a team's own
- * Javalin app, and {@link dev.sentryagent.idp.javalin.IdpServer}, the standalone server.
+ * Javalin app, on any {@link dev.sentryagent.idp.core.spi.IdpStore}. The standalone server is the
+ * {@code idp-server} module.
  */
 package dev.sentryagent.idp.javalin;

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 
 /** A small real HTTP client for the tests. */
 public final class Http {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;

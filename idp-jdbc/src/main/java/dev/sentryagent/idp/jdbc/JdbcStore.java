@@ -6,9 +6,11 @@ import dev.sentryagent.idp.core.UnavailableException;
 import dev.sentryagent.idp.core.spi.AgentRepository;
 import dev.sentryagent.idp.core.spi.AuditLog;
 import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.core.spi.ReplayGuard;
 import dev.sentryagent.idp.core.spi.RevocationList;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
+import dev.sentryagent.idp.jdbc.internal.H2Files;
 import dev.sentryagent.idp.jdbc.internal.JdbcAgents;
 import dev.sentryagent.idp.jdbc.internal.JdbcAuditLog;
 import dev.sentryagent.idp.jdbc.internal.JdbcReplayGuard;
@@ -106,7 +108,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
     }
 
     @Override
-    public JdbcReplayGuard replayGuard() {
+    public ReplayGuard replayGuard() {
         return replayGuard;
     }
 
@@ -230,10 +232,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
             DataSource source = dataSource;
             String description;
             if (source == null) {
-                if (url == null || !(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {
-                    throw new IllegalArgumentException("url must be an H2 (jdbc:h2:...) or PostgreSQL "
-                            + "(jdbc:postgresql://...) JDBC URL, got \"" + url + "\"");
-                }
+                JdbcUrls.requireSupported("url", url);
                 HikariConfig config = new HikariConfig();
                 config.setPoolName("sentryagent-idp");
                 config.setJdbcUrl(url);
@@ -244,14 +243,18 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                 config.setConnectionTimeout(connectionTimeout.toMillis());
                 config.setValidationTimeout(Math.min(1000, connectionTimeout.toMillis() - 1));
                 config.setInitializationFailTimeout(connectionTimeout.toMillis());
+                H2Files files = H2Files.prepare(url);
                 try {
                     pool = new HikariDataSource(config);
+                    if (files != null) {
+                        files.restrict();
+                    }
                 } catch (RuntimeException e) {
-                    throw new UnavailableException("The store at " + url.replaceAll("[?;].*", "")
+                    throw new UnavailableException("The store at " + JdbcUrls.withoutCredentials(url)
                             + " cannot be reached: " + e.getMessage(), e);
                 }
                 source = pool;
-                description = url.replaceAll("[?;].*", "");
+                description = JdbcUrls.withoutCredentials(url);
             } else {
                 description = "application DataSource";
             }

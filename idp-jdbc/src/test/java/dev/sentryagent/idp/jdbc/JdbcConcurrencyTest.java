@@ -3,10 +3,13 @@ package dev.sentryagent.idp.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentryagent.idp.core.DuplicatePolicyException;
+import dev.sentryagent.idp.core.RepositoryIds;
 import dev.sentryagent.idp.core.TrustPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -97,5 +100,47 @@ class JdbcConcurrencyTest {
                 pool.shutdownNow();
             }
         }
+    }
+
+    void pinRacedWithDifferentIdsThenEveryCallerSeesOneWinner(Supplier<JdbcStore> stores) throws Exception {
+        try (JdbcStore store = stores.get()) {
+            for (int round = 0; round < 10; round++) {
+                String repository = "org/pinned-" + round;
+                store.trustPolicies().create(TrustPolicy.create("github", repository, "main", null));
+                store.trustPolicies().create(TrustPolicy.create("github", repository, "release", null));
+                ExecutorService pool = Executors.newFixedThreadPool(8);
+                CountDownLatch start = new CountDownLatch(1);
+                try {
+                    List<Future<RepositoryIds>> futures = new ArrayList<>();
+                    for (int i = 0; i < 8; i++) {
+                        RepositoryIds ids = new RepositoryIds(1000 + i, 2000 + i);
+                        futures.add(pool.submit(() -> {
+                            start.await();
+                            return store.trustPolicies().pinRepositoryIds("github", repository, ids);
+                        }));
+                    }
+                    start.countDown();
+                    Set<RepositoryIds> seen = new HashSet<>();
+                    for (Future<RepositoryIds> f : futures) {
+                        seen.add(f.get());
+                    }
+                    assertThat(seen).as("the ids every racer was told").hasSize(1);
+                    assertThat(store.trustPolicies().findCandidates("github", repository, null))
+                            .extracting(p -> p.pinnedIds().orElseThrow()).containsOnly(seen.iterator().next());
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
+    @Test
+    void pinRacedOnPostgresThenOneWinner() throws Exception {
+        pinRacedWithDifferentIdsThenEveryCallerSeesOneWinner(TestDatabases::postgresStore);
+    }
+
+    @Test
+    void pinRacedOnH2ThenOneWinner() throws Exception {
+        pinRacedWithDifferentIdsThenEveryCallerSeesOneWinner(TestDatabases::h2Store);
     }
 }

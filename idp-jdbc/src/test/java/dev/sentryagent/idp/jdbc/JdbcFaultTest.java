@@ -71,7 +71,7 @@ class JdbcFaultTest {
     static void assertUnavailable(java.util.concurrent.Callable<?> call) {
         assertThatThrownBy(call::call)
                 .isInstanceOf(UnavailableException.class)
-                .hasMessageStartingWith("The store is unavailable (SQLState ");
+                .hasMessage("The store is unavailable; try again later");
     }
 
     static void awaitHealthy(JdbcStore store) throws InterruptedException {

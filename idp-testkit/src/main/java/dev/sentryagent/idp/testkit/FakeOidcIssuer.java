@@ -47,14 +47,20 @@ public final class FakeOidcIssuer implements AutoCloseable {
     private volatile int jwksStatus = 200;
     private volatile String jwksCacheControl = "max-age=300";
     private volatile boolean jwksEmpty;
+    private volatile JwksFault jwksFault = JwksFault.NONE;
+    private volatile java.time.Duration jwksDelay = java.time.Duration.ZERO;
+
+    /** How the JWKS endpoint misbehaves, for fault tests: see {@link #jwksStall()} and its siblings. */
+    private enum JwksFault { NONE, SLOW, STALL, DOWN }
 
     private FakeOidcIssuer(String defaultAudience, Clock clock, int port) throws IOException {
         this.defaultAudience = defaultAudience;
         this.clock = clock;
-        this.current = newKey();
+        this.current = newKey(2048);
         this.published.add(current);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        this.executor = Executors.newFixedThreadPool(2, r -> {
+        // Cached: a stalled JWKS answer holds its thread for as long as the client listens.
+        this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-oidc-issuer");
             t.setDaemon(true);
             return t;
@@ -106,7 +112,8 @@ public final class FakeOidcIssuer implements AutoCloseable {
 
     /**
      * Also serves {@code GET /token?repository=owner/name&branch=main} (optional {@code agent} is
-     * ignored; {@code tag}, {@code event} and {@code audience} override), minting a fresh token per
+     * ignored; {@code tag}, {@code event}, {@code audience}, {@code environment}, {@code workflow} (the
+     * caller workflow's path) and {@code job_workflow_ref} override), minting a fresh token per
      * call. For demos and manual testing only: anyone who can reach the port can mint tokens.
      */
     public FakeOidcIssuer enableMintEndpoint() {
@@ -134,6 +141,15 @@ public final class FakeOidcIssuer implements AutoCloseable {
             if (query.containsKey("audience")) {
                 builder.audience(query.get("audience"));
             }
+            if (query.containsKey("environment")) {
+                builder.environment(query.get("environment"));
+            }
+            if (query.containsKey("workflow")) {
+                builder.workflow(query.get("workflow"));
+            }
+            if (query.containsKey("job_workflow_ref")) {
+                builder.jobWorkflowRef(query.get("job_workflow_ref"));
+            }
             byte[] body = (builder.mint() + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
             exchange.sendResponseHeaders(200, body.length);
@@ -154,7 +170,15 @@ public final class FakeOidcIssuer implements AutoCloseable {
      * GitHub does during rotation); without, only the new key is published.
      */
     public synchronized RsaJsonWebKey rotateKey(boolean keepOld) {
-        RsaJsonWebKey next = newKey();
+        return rotateKey(keepOld, 2048);
+    }
+
+    /**
+     * As {@link #rotateKey(boolean)}, with an RSA key of {@code bits} bits: 1024, say, for an issuer
+     * that publishes a key too short to trust, which a verifier must refuse whatever its JCA provider.
+     */
+    public synchronized RsaJsonWebKey rotateKey(boolean keepOld, int bits) {
+        RsaJsonWebKey next = newKey(bits);
         if (!keepOld) {
             published.clear();
         }
@@ -178,6 +202,36 @@ public final class FakeOidcIssuer implements AutoCloseable {
         this.jwksEmpty = empty;
     }
 
+    /**
+     * Makes the JWKS endpoint stall: it sends the response headers (200, a Content-Length of the
+     * full key set), then one byte of the body per second, for as long as the client keeps
+     * reading. The attack a header-only timeout does not stop. {@link #jwksHealthy()} ends it for
+     * new requests.
+     */
+    public FakeOidcIssuer jwksStall() {
+        this.jwksFault = JwksFault.STALL;
+        return this;
+    }
+
+    /** Makes the JWKS endpoint wait {@code delay} before it answers normally. */
+    public FakeOidcIssuer jwksSlow(java.time.Duration delay) {
+        this.jwksDelay = java.util.Objects.requireNonNull(delay, "delay");
+        this.jwksFault = JwksFault.SLOW;
+        return this;
+    }
+
+    /** Makes the JWKS endpoint close each connection without an answer. */
+    public FakeOidcIssuer jwksDown() {
+        this.jwksFault = JwksFault.DOWN;
+        return this;
+    }
+
+    /** Ends {@link #jwksStall()}, {@link #jwksSlow} and {@link #jwksDown()}: new requests are answered at once. */
+    public FakeOidcIssuer jwksHealthy() {
+        this.jwksFault = JwksFault.NONE;
+        return this;
+    }
+
     /** How many JWKS requests were served (any status). */
     public int jwksRequestCount() {
         return jwksRequests.get();
@@ -193,9 +247,9 @@ public final class FakeOidcIssuer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private RsaJsonWebKey newKey() {
+    private RsaJsonWebKey newKey(int bits) {
         try {
-            RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
+            RsaJsonWebKey key = RsaJwkGenerator.generateJwk(bits);
             key.setKeyId("fake-github-key-" + keyCounter.incrementAndGet());
             key.setAlgorithm("RS256");
             key.setUse("sig");
@@ -218,6 +272,19 @@ public final class FakeOidcIssuer implements AutoCloseable {
 
     private void jwks(HttpExchange exchange) throws IOException {
         jwksRequests.incrementAndGet();
+        JwksFault fault = jwksFault;
+        if (fault == JwksFault.DOWN) {
+            exchange.close();
+            return;
+        }
+        if (fault == JwksFault.SLOW && !sleep(jwksDelay.toMillis())) {
+            exchange.close();
+            return;
+        }
+        if (fault == JwksFault.STALL) {
+            trickle(exchange);
+            return;
+        }
         int status = jwksStatus;
         if (status != 200) {
             send(exchange, status, "{\"error\":\"unavailable\"}", null);
@@ -229,6 +296,38 @@ public final class FakeOidcIssuer implements AutoCloseable {
         }
         send(exchange, 200, new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY),
                 jwksCacheControl);
+    }
+
+    private void trickle(HttpExchange exchange) throws IOException {
+        List<JsonWebKey> keys;
+        synchronized (this) {
+            keys = new ArrayList<>(published);
+        }
+        byte[] bytes = new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (byte b : bytes) {
+                out.write(b);
+                out.flush(); // fails once the client has given up
+                if (!sleep(1000)) {
+                    return;
+                }
+            }
+        } catch (IOException clientGone) {
+            // the client gave up: that is the point
+        }
+    }
+
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static void send(HttpExchange exchange, int status, String body, String cacheControl) throws IOException {

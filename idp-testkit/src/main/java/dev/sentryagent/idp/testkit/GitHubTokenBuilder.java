@@ -43,6 +43,8 @@ public final class GitHubTokenBuilder {
     private String ref = "refs/heads/main";
     private String refType = "branch";
     private String eventName = "push";
+    private String workflowPath = ".github/workflows/ci.yml";
+    private String jobWorkflowRef;
     private Instant issuedAt;
     private Duration lifetime = Duration.ofMinutes(5);
     private String kid;
@@ -112,8 +114,64 @@ public final class GitHubTokenBuilder {
         return this;
     }
 
+    /** The deployment environment of the job ({@code environment}); absent by default. */
     public GitHubTokenBuilder environment(String environment) {
         return claim("environment", environment);
+    }
+
+    /**
+     * The caller workflow's file in the repository, default {@code .github/workflows/ci.yml}:
+     * {@code workflow_ref} becomes {@code <repository>/<path>@<ref>}.
+     */
+    public GitHubTokenBuilder workflow(String path) {
+        this.workflowPath = path;
+        return this;
+    }
+
+    /**
+     * The reusable workflow the job runs ({@code job_workflow_ref}), e.g.
+     * {@code org/shared/.github/workflows/release.yml@refs/heads/main}; default the caller workflow itself.
+     */
+    public GitHubTokenBuilder jobWorkflowRef(String jobWorkflowRef) {
+        this.jobWorkflowRef = jobWorkflowRef;
+        return this;
+    }
+
+    /** A job that runs {@code path} of {@code repository} at {@code ref} as a reusable workflow. */
+    public GitHubTokenBuilder reusableWorkflow(String repository, String path, String ref) {
+        return jobWorkflowRef(repository + "/" + path + "@" + ref);
+    }
+
+    /** {@code ref_protected}: {@code "true"} or {@code "false"} as GitHub sends it; absent by default. */
+    public GitHubTokenBuilder refProtected(boolean refProtected) {
+        return claim("ref_protected", Boolean.toString(refProtected));
+    }
+
+    /** {@code runner_environment}; default {@code github-hosted}. */
+    public GitHubTokenBuilder runnerEnvironment(String runnerEnvironment) {
+        return claim("runner_environment", runnerEnvironment);
+    }
+
+    /** A job on a self-hosted runner ({@code runner_environment: self-hosted}). */
+    public GitHubTokenBuilder selfHosted() {
+        return runnerEnvironment("self-hosted");
+    }
+
+    /**
+     * A run for a tag whose name is a branch's ({@code refs/tags/<branch>}): whoever may push tags
+     * but not to the branch makes such a ref to pass for the branch.
+     */
+    public GitHubTokenBuilder forgeTagNamedLikeBranch(String branch) {
+        return tag(branch);
+    }
+
+    /**
+     * A run whose caller workflow is another repository's file with the expected path: the caller
+     * {@code workflow_ref} names {@code otherRepository}, as a workflow of a fork or another
+     * repository calling in would.
+     */
+    public GitHubTokenBuilder forgeWorkflowOfOtherRepository(String otherRepository, String path) {
+        return claim("workflow_ref", otherRepository + "/" + path + "@" + ref);
     }
 
     public GitHubTokenBuilder jti(String jti) {
@@ -205,8 +263,8 @@ public final class GitHubTokenBuilder {
         all.put("ref_type", refType);
         all.put("event_name", eventName);
         all.put("workflow", "CI");
-        all.put("workflow_ref", repository + "/.github/workflows/ci.yml@" + ref);
-        all.put("job_workflow_ref", repository + "/.github/workflows/ci.yml@" + ref);
+        all.put("workflow_ref", repository + "/" + workflowPath + "@" + ref);
+        all.put("job_workflow_ref", jobWorkflowRef != null ? jobWorkflowRef : repository + "/" + workflowPath + "@" + ref);
         all.put("iat", issuedAt.getEpochSecond());
         all.put("nbf", issuedAt.getEpochSecond());
         all.put("exp", issuedAt.plus(lifetime).getEpochSecond());
@@ -264,6 +322,58 @@ public final class GitHubTokenBuilder {
     /** Signed by the issuer's real key but with another asymmetric algorithm's name (e.g. PS256). */
     public String forgeAlgorithm(String alg) {
         return sign(alg, issuer.currentKey().getPrivateKey(), issuer.currentKey().getKeyId());
+    }
+
+    /**
+     * Signed by the issuer's real key, then the signature re-encoded with base64 padding
+     * ({@code =}): the same bytes, a second spelling of the token.
+     */
+    public String forgePaddedSignature() {
+        String token = mint();
+        int dot = token.lastIndexOf('.');
+        String signature = token.substring(dot + 1);
+        return token.substring(0, dot + 1) + signature + "=".repeat((4 - signature.length() % 4) % 4);
+    }
+
+    /**
+     * Signed by the issuer's real key over claims that are not valid UTF-8: byte 0xFF inside the
+     * {@code workflow} string, which a lenient decoder reads as U+FFFD.
+     */
+    public String forgeInvalidUtf8Claims() {
+        byte[] json = claims().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] marker = "\"CI\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int at = indexOf(json, marker);
+        if (at < 0) {
+            throw new IllegalStateException("the workflow claim is missing");
+        }
+        byte[] bad = new byte[json.length + 1];
+        System.arraycopy(json, 0, bad, 0, at + 3);
+        bad[at + 3] = (byte) 0xFF;
+        System.arraycopy(json, at + 3, bad, at + 4, json.length - at - 3);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayloadBytes(bad);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "JWT");
+        jws.setKeyIdHeaderValue(issuer.currentKey().getKeyId());
+        jws.setKey(issuer.currentKey().getPrivateKey());
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot sign the test token", e);
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** A fresh key pair from outside the issuer, for tests that need one. */

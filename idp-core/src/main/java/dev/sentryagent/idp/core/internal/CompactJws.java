@@ -1,5 +1,8 @@
 package dev.sentryagent.idp.core.internal;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.util.Base64;
@@ -28,11 +31,24 @@ public final class CompactJws {
 
     /** The three encoded parts of a compact JWS; {@link #split} checks only their number. */
     public record Parts(String header, String payload, String signature) {
-        /** The parts of {@code token}, or null unless it is exactly three parts separated by dots. */
+        /**
+         * The parts of {@code token}, or null unless it is exactly three parts separated by dots,
+         * each only of base64url characters: no padding {@code =}, no whitespace (RFC 7515, section 2).
+         */
         public static Parts split(String token) {
             int first = token.indexOf('.');
             int second = first < 0 ? -1 : token.indexOf('.', first + 1);
             if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+                return null;
+            }
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if (c != '.' && !isBase64Url(c)) {
+                    return null;
+                }
+            }
+            if (!canonical(token, 0, first) || !canonical(token, first + 1, second)
+                    || !canonical(token, second + 1, token.length())) {
                 return null;
             }
             return new Parts(token.substring(0, first), token.substring(first + 1, second),
@@ -73,9 +89,55 @@ public final class CompactJws {
         return encode(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Decodes one base64url part as UTF-8 text; {@link IllegalArgumentException} if it is not base64url. */
+    /**
+     * True when {@code token[from, to)} is the one canonical encoding of its bytes: a length that
+     * is not 1 mod 4, and zero in the bits of the last character that encode nothing (the JDK's
+     * decoder ignores them, so "AB" and "AC" would decode alike: a second spelling of a token).
+     */
+    private static boolean canonical(String token, int from, int to) {
+        int length = to - from;
+        if (length % 4 == 1) {
+            return false;
+        }
+        if (length % 4 == 0) {
+            return true;
+        }
+        int last = sextet(token.charAt(to - 1));
+        return (last & (length % 4 == 2 ? 0x0f : 0x03)) == 0;
+    }
+
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
+    }
+
+    private static boolean isBase64Url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    /**
+     * Decodes one base64url part as UTF-8 text; {@link IllegalArgumentException} if it is not
+     * base64url or not valid UTF-8 (a lenient decoder would turn bad bytes into U+FFFD, so two
+     * different encodings would read as the same claims).
+     */
     public static String decodeText(String part) {
-        return new String(DECODER.decode(part), StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(DECODER.decode(part)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not valid UTF-8");
+        }
     }
 
     /**

@@ -48,6 +48,13 @@ public final class Names {
             throw new InvalidRequestException("branch must be the branch name without refs/heads/: write "
                     + quote(value.substring("refs/heads/".length())) + ", got " + quote(value));
         }
+        if (value.startsWith("refs/")) {
+            throw new InvalidRequestException("branch must be a branch name, not a ref: for tags and other refs "
+                    + "use conditions.refs, got " + quote(value));
+        }
+        if (value.equals("HEAD")) {
+            throw new InvalidRequestException("branch must name a branch, not HEAD, got \"HEAD\"");
+        }
         if (!validBranch(value)) {
             throw new InvalidRequestException("branch must be a valid git branch name, got " + quote(value));
         }
@@ -74,6 +81,34 @@ public final class Names {
         return true;
     }
 
+    /**
+     * Display text (an agent's name or description): refuses control characters and the Unicode
+     * format and separator characters (bidi overrides and isolates, zero-width marks, U+2028,
+     * U+2029, U+0085) that make text read differently from what it is.
+     *
+     * @throws InvalidRequestException naming {@code field} and the first such character
+     */
+    public static String displayText(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (isInvisible(c)) {
+                throw new InvalidRequestException(field + " must not contain control, format or separator "
+                        + "characters, got " + String.format("U+%04X", (int) c) + " at index " + i);
+            }
+        }
+        return value;
+    }
+
+    /** True for control (Cc), format (Cf), line (Zl) and paragraph (Zp) separator characters. */
+    static boolean isInvisible(char c) {
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
+    }
+
     /** A value quoted for an error message, shortened so a message never carries a large input. */
     public static String quote(String value) {
         if (value == null) {
@@ -82,8 +117,42 @@ public final class Names {
         String shown = value.length() > 100 ? value.substring(0, 100) + "..." : value;
         StringBuilder out = new StringBuilder(shown.length() + 2).append('"');
         for (char c : shown.toCharArray()) {
-            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+            out.append(isInvisible(c) ? '?' : c);
         }
         return out.append('"').toString();
+    }
+
+    /**
+     * A value an attacker may control (a claim, a header, an error message quoting one), made safe
+     * for one log line: control, format and separator characters become backslash-u escapes, a
+     * backslash and a double quote are escaped, and it is cut after 256 characters. Every log line
+     * that prints such a value goes through here, so a value can neither forge a line nor hide text.
+     */
+    public static String loggable(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        String text = value.toString();
+        boolean cut = text.length() > 256;
+        String shown = cut ? text.substring(0, 256) : text;
+        StringBuilder out = null;
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            boolean escape = isInvisible(c) || c == '\\' || c == '"';
+            if (escape && out == null) {
+                out = new StringBuilder(shown.length() + 16).append(shown, 0, i);
+            }
+            if (out != null) {
+                if (c == '\\' || c == '"') {
+                    out.append('\\').append(c);
+                } else if (escape) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        String result = out == null ? shown : out.toString();
+        return cut ? result + "..." : result;
     }
 }

@@ -2,7 +2,6 @@ package dev.sentryagent.idp.core.internal;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.core.SigningKeyInfo;
-import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.spi.SigningKey;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import java.security.GeneralSecurityException;
@@ -49,7 +48,7 @@ public final class SigningKeyRing {
 
     /**
      * A stored key, decoded, with what signing with it needs: jose4j's algorithm and the encoded
-     * JWS header of access tokens ({@code alg}, {@code kid}, {@code typ: at+jwt}), built once.
+     * JWS header of access tokens ({@code alg}, {@code kid}, {@code typ}), built once.
      */
     public record LoadedKey(SigningKey stored, SigningAlgorithm algorithm, PrivateKey privateKey,
                             PublicJsonWebKey publicJwk, JsonWebSignatureAlgorithm jws, String encodedHeader) {
@@ -63,6 +62,7 @@ public final class SigningKeyRing {
 
     private final SigningKeyStore store;
     private final SigningAlgorithm algorithm;
+    private final String tokenType;
     private final Duration retention;
     private final Duration rotation;
     private final Duration refresh;
@@ -72,10 +72,12 @@ public final class SigningKeyRing {
     private volatile String rotatedKid;
     private volatile Instant lastUnknownKidReload = Instant.EPOCH;
 
-    public SigningKeyRing(SigningKeyStore store, SigningAlgorithm algorithm, Duration retention, Duration rotation,
-                          Duration refresh, Clock clock) {
+    /** {@code tokenType} is the {@code typ} header of every token the ring's keys sign. */
+    public SigningKeyRing(SigningKeyStore store, SigningAlgorithm algorithm, String tokenType, Duration retention,
+                          Duration rotation, Duration refresh, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.algorithm = algorithm;
+        this.tokenType = Objects.requireNonNull(tokenType, "tokenType");
         this.retention = retention;
         this.rotation = rotation;
         this.refresh = refresh;
@@ -242,9 +244,11 @@ public final class SigningKeyRing {
                 jwk.setKeyId(stored.kid());
                 jwk.setAlgorithm(alg.jwsName());
                 jwk.setUse("sig");
-                keys.add(new LoadedKey(stored, alg, alg.decodePrivate(stored.privateKey()), jwk,
-                        CompactJws.algorithm(alg.jwsName()),
-                        CompactJws.header(alg.jwsName(), stored.kid(), TokenExchanger.ACCESS_TOKEN_TYPE)));
+                PrivateKey privateKey = alg.decodePrivate(stored.privateKey());
+                JsonWebSignatureAlgorithm jws = CompactJws.algorithm(alg.jwsName());
+                requirePair(stored.kid(), jws, privateKey, jwk);
+                keys.add(new LoadedKey(stored, alg, privateKey, jwk, jws,
+                        CompactJws.header(alg.jwsName(), stored.kid(), tokenType)));
             } catch (GeneralSecurityException | JoseException | IllegalArgumentException e) {
                 LOG.warn("signing-key kid={} cannot be decoded and is skipped: {}", stored.kid(), e.getMessage());
             }
@@ -279,6 +283,29 @@ public final class SigningKeyRing {
             } catch (RuntimeException e) {
                 LOG.warn("signing-key kid={} could not be deleted; will try again: {}", old.kid(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Refuses a stored key whose public key is not its private key's: the JWKS would publish one
+     * key while tokens are signed with another (or the public key column was swapped to verify an
+     * attacker's tokens). Signs a probe and verifies it.
+     *
+     * @throws IllegalStateException naming the kid
+     */
+    private static void requirePair(String kid, JsonWebSignatureAlgorithm jws, PrivateKey privateKey,
+                                    PublicJsonWebKey publicJwk) {
+        boolean pair;
+        try {
+            String probe = CompactJws.sign(jws, privateKey, CompactJws.header(jws.getAlgorithmIdentifier(), kid, "probe"),
+                    "{\"probe\":true}");
+            pair = CompactJws.verify(jws, publicJwk.getPublicKey(), CompactJws.Parts.split(probe));
+        } catch (JoseException | RuntimeException e) {
+            pair = false;
+        }
+        if (!pair) {
+            throw new IllegalStateException("signing key " + kid + " is refused: its public key does not belong to "
+                    + "its private key (the signing_keys row was altered)");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.sentryagent.idp.core.DuplicatePolicyException;
 import dev.sentryagent.idp.core.InvalidRequestException;
 import dev.sentryagent.idp.core.Page;
 import dev.sentryagent.idp.core.PageRequest;
+import dev.sentryagent.idp.core.RepositoryIds;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
 import dev.sentryagent.idp.core.spi.AgentRepository;
@@ -50,7 +51,18 @@ public final class InMemoryStore implements IdpStore {
 
     private final TrustPolicyRepository trustPolicies = new Policies();
     private final AgentRepository agentRepository = new Agents();
-    private final ReplayGuard replayGuard = this::firstUse;
+    private final ReplayGuard replayGuard = new ReplayGuard() {
+        @Override
+        public boolean firstUse(String issuer, String jti, Instant keepUntil) {
+            return InMemoryStore.this.firstUse(issuer, jti, keepUntil);
+        }
+
+        @Override
+        public boolean wasUsed(String issuer, String jti) {
+            Instant kept = replays.get(issuer + '\n' + jti);
+            return kept != null && !kept.isBefore(clock.instant());
+        }
+    };
     private final SigningKeyStore signingKeys = new Keys();
     private final RevocationList revocations = new InMemoryRevocationList();
     private final AuditLog auditLog = new InMemoryAuditLog();
@@ -203,15 +215,25 @@ public final class InMemoryStore implements IdpStore {
         }
 
         @Override
-        public Optional<TrustPolicy> pinRepositoryIds(UUID id, long repositoryId, long repositoryOwnerId) {
+        public Optional<RepositoryIds> findRepositoryIds(String provider, String repository) {
+            String repositoryKey = repository.toLowerCase(Locale.ROOT);
             synchronized (lock) {
-                TrustPolicy current = policies.get(id.toString());
-                if (current == null) {
-                    return Optional.empty();
-                }
-                TrustPolicy pinned = current.pinned(repositoryId, repositoryOwnerId);
-                policies.put(id.toString(), pinned);
-                return Optional.of(pinned);
+                return policies.values().stream()
+                        .filter(p -> p.provider().equals(provider) && p.repositoryKey().equals(repositoryKey)
+                                && p.pinnedIds().isPresent())
+                        .min(Comparator.comparing(TrustPolicy::createdAt).thenComparing(p -> p.id().toString()))
+                        .flatMap(TrustPolicy::pinnedIds);
+            }
+        }
+
+        @Override
+        public RepositoryIds pinRepositoryIds(String provider, String repository, RepositoryIds ids) {
+            String repositoryKey = repository.toLowerCase(Locale.ROOT);
+            synchronized (lock) {
+                RepositoryIds pinned = findRepositoryIds(provider, repository).orElse(ids);
+                policies.replaceAll((key, p) -> p.provider().equals(provider) && p.repositoryKey().equals(repositoryKey)
+                        ? p.pinned(pinned.repositoryId(), pinned.repositoryOwnerId()) : p);
+                return pinned;
             }
         }
     }

@@ -16,4 +16,10 @@ public interface ReplayGuard {
      * @return true on the first use, false on every later one
      */
     boolean firstUse(String issuer, String jti, Instant keepUntil);
+
+    /**
+     * True when token {@code jti} of {@code issuer} has been used and its record is still kept.
+     * Reads only: an explanation asks this and leaves the token exchangeable.
+     */
+    boolean wasUsed(String issuer, String jti);
 }

@@ -1,6 +1,7 @@
 package dev.sentryagent.idp.core.spi;
 
 import dev.sentryagent.idp.core.Page;
+import dev.sentryagent.idp.core.RepositoryIds;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
 import java.util.List;
@@ -17,7 +18,8 @@ public interface TrustPolicyRepository {
      * Stores a new policy.
      *
      * @throws dev.sentryagent.idp.core.DuplicatePolicyException when a policy with the same
-     *     {@link TrustPolicy#identityKey()} exists, naming that policy
+     *     {@link TrustPolicy#identityKey()} exists (provider, repository, branch, agent, conditions,
+     *     audiences and lifetime), naming that policy
      * @throws dev.sentryagent.idp.core.InvalidRequestException when its agent does not exist
      */
     TrustPolicy create(TrustPolicy policy);
@@ -37,9 +39,16 @@ public interface TrustPolicyRepository {
     boolean delete(UUID id);
 
     /**
-     * Sets the repository and owner ids of a policy where they are still unset, atomically, and
-     * returns the policy as stored afterwards (so a caller that lost a race sees the winner's ids).
-     * Empty when the policy no longer exists.
+     * The ids the policies of {@code provider} and {@code repository} (case-insensitive) are pinned
+     * to: those of the earliest created policy of the repository that has them; empty when none has.
      */
-    Optional<TrustPolicy> pinRepositoryIds(UUID id, long repositoryId, long repositoryOwnerId);
+    Optional<RepositoryIds> findRepositoryIds(String provider, String repository);
+
+    /**
+     * Pins the ids of a repository, atomically: every policy of {@code provider} and
+     * {@code repository} without ids gets the repository's pinned ids ({@link #findRepositoryIds}),
+     * or {@code ids} where the repository has none yet. Returns the repository's ids as stored
+     * afterwards, so a caller that lost a race sees the winner's ids.
+     */
+    RepositoryIds pinRepositoryIds(String provider, String repository, RepositoryIds ids);
 }

@@ -34,6 +34,15 @@ public abstract class ReplayGuardContract extends StoreContract {
     }
 
     @Test
+    void wasUsedReadsWithoutSpending() {
+        assertThat(guard.wasUsed("https://issuer", "jti-read")).isFalse();
+        assertThat(guard.wasUsed("https://issuer", "jti-read")).isFalse();
+        assertThat(guard.firstUse("https://issuer", "jti-read", later())).isTrue();
+        assertThat(guard.wasUsed("https://issuer", "jti-read")).isTrue();
+        assertThat(guard.wasUsed("https://other-issuer", "jti-read")).isFalse();
+    }
+
+    @Test
     void sameJtiOfAnotherIssuerIsAnotherToken() {
         assertThat(guard.firstUse("https://issuer-a", "jti-1", later())).isTrue();
         assertThat(guard.firstUse("https://issuer-b", "jti-1", later())).isTrue();

@@ -8,9 +8,12 @@ import dev.sentryagent.idp.core.DuplicatePolicyException;
 import dev.sentryagent.idp.core.InvalidRequestException;
 import dev.sentryagent.idp.core.Page;
 import dev.sentryagent.idp.core.PageRequest;
+import dev.sentryagent.idp.core.RepositoryIds;
+import dev.sentryagent.idp.core.TrustConditions;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -115,18 +118,80 @@ public abstract class TrustPolicyRepositoryContract extends StoreContract {
     }
 
     @Test
-    void pinRepositoryIdsSetsOnlyUnsetIds() {
-        TrustPolicy policy = policies.create(TrustPolicy.create("github", "org/repo", null, null));
-        assertThat(policies.pinRepositoryIds(policy.id(), 10, 20)).hasValueSatisfying(p -> {
-            assertThat(p.repositoryId()).isEqualTo(10L);
-            assertThat(p.repositoryOwnerId()).isEqualTo(20L);
-        });
-        assertThat(policies.pinRepositoryIds(policy.id(), 11, 21)).hasValueSatisfying(p -> {
-            assertThat(p.repositoryId()).isEqualTo(10L);
-            assertThat(p.repositoryOwnerId()).isEqualTo(20L);
-        });
-        assertThat(policies.findById(policy.id()).orElseThrow().repositoryId()).isEqualTo(10L);
-        assertThat(policies.pinRepositoryIds(UUID.randomUUID(), 1, 2)).isEmpty();
+    void pinRepositoryIdsPinsEveryPolicyOfTheRepositoryOnceAndReturnsTheWinner() {
+        UUID agent = agent().id();
+        TrustPolicy bootstrap = policies.create(TrustPolicy.create("github", "org/repo", null, null));
+        TrustPolicy forAgent = policies.create(TrustPolicy.create("github", "Org/Repo", "main", agent));
+        TrustPolicy other = policies.create(TrustPolicy.create("github", "org/other", null, null));
+        assertThat(policies.findRepositoryIds("github", "org/repo")).isEmpty();
+
+        assertThat(policies.pinRepositoryIds("github", "ORG/repo", new RepositoryIds(10, 20)))
+                .isEqualTo(new RepositoryIds(10, 20));
+        assertThat(policies.pinRepositoryIds("github", "org/repo", new RepositoryIds(11, 21)))
+                .isEqualTo(new RepositoryIds(10, 20));
+
+        assertThat(policies.findById(bootstrap.id()).orElseThrow().pinnedIds()).contains(new RepositoryIds(10, 20));
+        assertThat(policies.findById(forAgent.id()).orElseThrow().pinnedIds()).contains(new RepositoryIds(10, 20));
+        assertThat(policies.findById(other.id()).orElseThrow().pinnedIds()).isEmpty();
+        assertThat(policies.findRepositoryIds("github", "org/repo")).contains(new RepositoryIds(10, 20));
+        assertThat(policies.findRepositoryIds("gitlab", "org/repo")).isEmpty();
+    }
+
+    @Test
+    void pinRepositoryIdsWhenOnePolicyCreatedWithIdsThenOthersGetThoseIds() {
+        TrustPolicy unpinned = policies.create(TrustPolicy.create("github", "org/repo", "release", null));
+        policies.create(TrustPolicy.create("github", "org/repo", "main", null, 100L, 200L));
+
+        assertThat(policies.pinRepositoryIds("github", "org/repo", new RepositoryIds(999, 888)))
+                .isEqualTo(new RepositoryIds(100, 200));
+        assertThat(policies.findById(unpinned.id()).orElseThrow().pinnedIds()).contains(new RepositoryIds(100, 200));
+    }
+
+    @Test
+    void createThenFindReturnsConditionsAudiencesAndTtl() {
+        TrustPolicy policy = policies.create(TrustPolicy.builder("github", "org/repo")
+                .conditions(TrustConditions.builder()
+                        .refs(List.of("refs/heads/main", "refs/tags/v*"))
+                        .environments(List.of("production"))
+                        .workflows(List.of(".github/workflows/deploy.yml"))
+                        .jobWorkflows(List.of("org/shared/.github/workflows/release.yml@refs/heads/main"))
+                        .events(List.of("push", "workflow_dispatch"))
+                        .refProtected(true)
+                        .runnerEnvironment("github-hosted")
+                        .build())
+                .audiences(List.of("https://deploy.example.com", "http://127.0.0.1:8080/api"))
+                .tokenTtl(Duration.ofMinutes(5))
+                .build());
+
+        TrustPolicy found = policies.findById(policy.id()).orElseThrow();
+        assertThat(found).isEqualTo(policy);
+        assertThat(found.conditions().refs()).containsExactly("refs/heads/main", "refs/tags/v*");
+        assertThat(found.conditions().refMatches("refs/tags/v1.2")).isTrue();
+        assertThat(found.audiences()).containsExactly("https://deploy.example.com", "http://127.0.0.1:8080/api");
+        assertThat(found.tokenTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(policies.findCandidates("github", "org/repo", null)).containsExactly(policy);
+        assertThat(policies.list(TrustPolicyQuery.all(PageRequest.first(5))).items()).containsExactly(policy);
+    }
+
+    @Test
+    void createWhenOnlyConditionsAudiencesOrTtlDifferThenEachStoredAndIdenticalOnesRefused() {
+        TrustPolicy bare = policies.create(TrustPolicy.create("github", "org/repo", null, null));
+        TrustPolicy production = policies.create(TrustPolicy.builder("github", "org/repo")
+                .conditions(TrustConditions.builder().environments(List.of("production", "staging")).build()).build());
+        policies.create(TrustPolicy.builder("github", "org/repo")
+                .conditions(TrustConditions.builder().environments(List.of("staging")).build()).build());
+        policies.create(TrustPolicy.builder("github", "org/repo").audiences(List.of("https://a.example")).build());
+        policies.create(TrustPolicy.builder("github", "org/repo").tokenTtl(Duration.ofMinutes(2)).build());
+
+        assertThatThrownBy(() -> policies.create(TrustPolicy.create("github", "ORG/repo", null, null)))
+                .isInstanceOfSatisfying(DuplicatePolicyException.class,
+                        e -> assertThat(e.existingId()).isEqualTo(bare.id()));
+        // The same conditions in another order and case are the same policy.
+        assertThatThrownBy(() -> policies.create(TrustPolicy.builder("github", "org/repo")
+                .conditions(TrustConditions.builder().environments(List.of("Staging", "PRODUCTION")).build()).build()))
+                .isInstanceOfSatisfying(DuplicatePolicyException.class,
+                        e -> assertThat(e.existingId()).isEqualTo(production.id()));
+        assertThat(policies.list(TrustPolicyQuery.all(PageRequest.first(50))).items()).hasSize(5);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.sentryagent.idp.core.AuditEvent;
 import dev.sentryagent.idp.core.AuditTrail;
 import dev.sentryagent.idp.core.Page;
 import dev.sentryagent.idp.core.PageRequest;
+import dev.sentryagent.idp.core.RepositoryIds;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
 import dev.sentryagent.idp.core.spi.AgentRepository;
@@ -115,8 +116,13 @@ public final class AuditedStore implements IdpStore {
         }
 
         @Override
-        public Optional<TrustPolicy> pinRepositoryIds(UUID id, long repositoryId, long repositoryOwnerId) {
-            return delegate.pinRepositoryIds(id, repositoryId, repositoryOwnerId);
+        public Optional<RepositoryIds> findRepositoryIds(String provider, String repository) {
+            return delegate.findRepositoryIds(provider, repository);
+        }
+
+        @Override
+        public RepositoryIds pinRepositoryIds(String provider, String repository, RepositoryIds ids) {
+            return delegate.pinRepositoryIds(provider, repository, ids);
         }
     }
 

@@ -7,11 +7,11 @@ import dev.sentryagent.idp.core.Scopes;
  * The server metadata document, one for both {@code /.well-known/openid-configuration} and
  * {@code /.well-known/oauth-authorization-server} (RFC 8414): the same endpoints in each.
  */
-public final class AuthorizationServerMetadata {
+final class AuthorizationServerMetadata {
     private AuthorizationServerMetadata() {
     }
 
-    public static ObjectNode document(String issuer) {
+    static ObjectNode document(String issuer) {
         String base = issuer.replaceAll("/+$", "");
         ObjectNode doc = Json.MAPPER.createObjectNode();
         doc.put("issuer", issuer);
@@ -19,7 +19,7 @@ public final class AuthorizationServerMetadata {
         doc.put("jwks_uri", base + "/.well-known/jwks.json");
         doc.put("revocation_endpoint", base + Routes.API + "/oidc/revoke");
         doc.put("introspection_endpoint", base + Routes.API + "/oidc/introspect");
-        doc.putArray("grant_types_supported").add(Routes.TOKEN_EXCHANGE_GRANT);
+        doc.putArray("grant_types_supported").add(ExchangeRequestConverter.TOKEN_EXCHANGE_GRANT);
         doc.putArray("token_endpoint_auth_methods_supported").add("none");
         doc.putArray("revocation_endpoint_auth_methods_supported").add("none");
         doc.putArray("scopes_supported").add(Scopes.AGENTS_WRITE).add(Scopes.AGENT);

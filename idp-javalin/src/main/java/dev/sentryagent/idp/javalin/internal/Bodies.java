@@ -1,16 +1,25 @@
 package dev.sentryagent.idp.javalin.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sentryagent.idp.core.InvalidRequestException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** Request bodies, read with a hard size limit before anything is parsed. */
+/**
+ * Request bodies: read with a hard size limit before anything is parsed, then parsed as JSON or
+ * as a form, the one place either is parsed. Parse errors never quote the input: it may hold a
+ * token. What the parsed values must be is {@link Fields}' job.
+ */
 public final class Bodies {
     public static final String JSON = "application/json";
     public static final String FORM = "application/x-www-form-urlencoded";
@@ -68,16 +77,44 @@ public final class Bodies {
         return new HttpError(415, "invalid_request", "Content-Type must be " + expected);
     }
 
-    /** Requires a JSON body. */
-    public static byte[] json(Context ctx, int limit) {
+    /** Requires a JSON body that is an object whose members are all among {@code allowed}. */
+    public static ObjectNode jsonObject(Context ctx, int limit, Set<String> allowed) {
         if (!JSON.equals(mediaType(ctx))) {
             throw unsupportedMediaType(JSON);
         }
-        return read(ctx, limit);
+        return jsonObject(read(ctx, limit), allowed);
     }
 
-    /** An {@code application/x-www-form-urlencoded} body; a parameter given twice is refused. */
-    public static Map<String, String> form(byte[] body) {
+    /** {@code body} as a JSON object whose members are all among {@code allowed}. */
+    public static ObjectNode jsonObject(byte[] body, Set<String> allowed) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw new InvalidRequestException("request body is not valid JSON" + where);
+        } catch (IOException e) {
+            throw new InvalidRequestException("request body cannot be read");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new InvalidRequestException("request body must be a JSON object");
+        }
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new InvalidRequestException("unknown field \"" + printable(name) + "\"; allowed fields: "
+                        + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+        return object;
+    }
+
+    /**
+     * An {@code application/x-www-form-urlencoded} body whose parameters are all among
+     * {@code allowed}; a parameter given twice is refused.
+     */
+    public static Map<String, String> form(byte[] body, Set<String> allowed) {
         Map<String, String> params = new LinkedHashMap<>();
         String text = new String(body, StandardCharsets.US_ASCII);
         if (text.isEmpty()) {
@@ -94,9 +131,21 @@ public final class Bodies {
                 throw new InvalidRequestException("request body is not valid form encoding");
             }
             if (params.put(name, value) != null) {
-                throw new InvalidRequestException("parameter " + Json.printable(name) + " is given more than once");
+                throw new InvalidRequestException("parameter " + printable(name) + " is given more than once");
+            }
+        }
+        for (String name : params.keySet()) {
+            if (!allowed.contains(name)) {
+                throw new InvalidRequestException("unknown parameter \"" + printable(name)
+                        + "\"; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         return params;
+    }
+
+    /** A name from a request, shortened and with quotes and control characters replaced, for a message. */
+    static String printable(String value) {
+        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return shown.replaceAll("[\\p{Cntrl}\"\\\\]", "?");
     }
 }

@@ -7,89 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sentryagent.idp.core.Agent;
 import dev.sentryagent.idp.core.ExchangeResult;
-import dev.sentryagent.idp.core.InvalidRequestException;
 import dev.sentryagent.idp.core.Page;
 import dev.sentryagent.idp.core.TrustPolicy;
-import java.io.IOException;
-import java.util.Iterator;
-import java.util.Set;
-import java.util.UUID;
+import io.javalin.http.Context;
 import java.util.function.Function;
 
-/** JSON in and out. Parse errors never quote the input: it may hold a token. */
+/** The JSON of every response: the one place a response body is shaped. Reading JSON is {@link Bodies}' job. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private Json() {
-    }
-
-    /** The body as a JSON object whose members are all among {@code allowed}. */
-    public static ObjectNode object(byte[] body, Set<String> allowed) {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new InvalidRequestException("request body is not valid JSON" + where);
-        } catch (IOException e) {
-            throw new InvalidRequestException("request body cannot be read");
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw new InvalidRequestException("request body must be a JSON object");
-        }
-        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw new InvalidRequestException("unknown field \"" + printable(name) + "\"; allowed fields: "
-                        + String.join(", ", allowed.stream().sorted().toList()));
-            }
-        }
-        return object;
-    }
-
-    /** A string member, or null when absent or JSON null. */
-    public static String string(ObjectNode object, String field) {
-        JsonNode value = object.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new InvalidRequestException(field + " must be a string");
-        }
-        return value.textValue();
-    }
-
-    public static UUID uuid(ObjectNode object, String field) {
-        return uuid(field, string(object, field));
-    }
-
-    public static UUID uuid(String field, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            UUID id = UUID.fromString(value);
-            if (id.toString().equalsIgnoreCase(value)) {
-                return id;
-            }
-        } catch (IllegalArgumentException ignored) {
-            // reported below
-        }
-        throw new InvalidRequestException(field + " must be a UUID"); // the value is not echoed: it may be a token
-    }
-
-    /** A positive whole-number member, or null when absent or JSON null. */
-    public static Long positiveLong(ObjectNode object, String field) {
-        JsonNode value = object.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() <= 0) {
-            throw new InvalidRequestException(field + " must be a positive whole number");
-        }
-        return value.longValue();
     }
 
     public static ObjectNode policy(TrustPolicy p) {
@@ -105,6 +33,7 @@ public final class Json {
         if (p.repositoryOwnerId() != null) {
             node.put("repositoryOwnerId", p.repositoryOwnerId());
         }
+        PolicyJson.write(node, p);
         node.put("createdAt", p.createdAt().toString());
         return node;
     }
@@ -150,16 +79,16 @@ public final class Json {
         return node;
     }
 
+    /** Answers {@code status} with {@code body}. */
+    public static void respond(Context ctx, int status, ObjectNode body) {
+        ctx.status(status).contentType("application/json").result(write(body));
+    }
+
     public static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }
-    }
-
-    static String printable(String value) {
-        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-        return shown.replaceAll("[\\p{Cntrl}\"\\\\]", "?");
     }
 }

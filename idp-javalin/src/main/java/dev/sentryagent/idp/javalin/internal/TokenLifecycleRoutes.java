@@ -2,6 +2,7 @@ package dev.sentryagent.idp.javalin.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sentryagent.idp.core.AccessTokenIssuer;
 import dev.sentryagent.idp.core.AuditEvent;
 import dev.sentryagent.idp.core.AuditQuery;
 import dev.sentryagent.idp.core.AuditTrail;
@@ -9,9 +10,7 @@ import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.IntrospectedToken;
 import dev.sentryagent.idp.core.InvalidRequestException;
 import dev.sentryagent.idp.core.Page;
-import dev.sentryagent.idp.core.PageRequest;
 import dev.sentryagent.idp.core.SigningKeyInfo;
-import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.TokenIntrospector;
 import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.TrustedProxies;
@@ -19,7 +18,7 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,51 +27,43 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The routes of a token's life after it is issued: revocation (RFC 7009), introspection
- * (RFC 7662), the RFC 8414 metadata document, signing keys, and the audit events. Like
- * {@link Routes}, each parses its input, calls the library once and maps the answer.
+ * (RFC 7662), signing keys, and the audit events. Like every route group, each converts its input,
+ * calls the library once and maps the answer; admin checks are {@link Authorization}'s.
  */
-public final class TokenLifecycleRoutes {
+final class TokenLifecycleRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TokenLifecycleRoutes.class);
     private static final String API = Routes.API;
+    /** RFC 7009/7662 parameters; {@code client_id} is accepted and ignored (no client authentication). */
+    private static final Set<String> FORM_PARAMS = Set.of("token", "token_type_hint", "client_id");
 
-    /** Every route this group serves: method and path, as the OpenAPI document lists them. */
-    public static final List<String> ALL = List.of(
-            "POST " + API + "/oidc/revoke",
-            "POST " + API + "/oidc/introspect",
-            "GET /.well-known/oauth-authorization-server",
-            "POST " + API + "/keys/rotate",
-            "GET " + API + "/keys",
-            "GET " + API + "/audit-events");
-
-    private final TokenExchanger exchanger;
+    private final AccessTokenIssuer tokens;
     private final TokenIntrospector introspector;
     private final AuditTrail audit;
-    private final AdminToken adminToken;
+    private final Authorization authorization;
     private final AdminToken introspectionToken;
     private final TrustedProxies trustedProxies;
 
-    public TokenLifecycleRoutes(TokenExchanger exchanger, TokenIntrospector introspector, AuditTrail audit,
-                                AdminToken adminToken, AdminToken introspectionToken, TrustedProxies trustedProxies) {
-        this.exchanger = exchanger;
+    TokenLifecycleRoutes(AccessTokenIssuer tokens, TokenIntrospector introspector, AuditTrail audit,
+                         Authorization authorization, AdminToken introspectionToken, TrustedProxies trustedProxies) {
+        this.tokens = tokens;
         this.introspector = introspector;
         this.audit = audit;
-        this.adminToken = adminToken;
+        this.authorization = authorization;
         this.introspectionToken = introspectionToken;
         this.trustedProxies = trustedProxies;
     }
 
-    public void register(JavalinDefaultRoutingApi routes) {
+    void register(JavalinDefaultRoutingApi routes) {
         // Every request's client, for the audit events its handler may record (see AuditTrail.bindOrigin).
         routes.before(ctx -> AuditTrail.bindOrigin(
-                trustedProxies.clientAddress(ctx.req().getRemoteAddr(), java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For"))),
+                trustedProxies.clientAddress(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For"))),
                 ctx.header("User-Agent")));
         routes.after(ctx -> AuditTrail.clearOrigin());
-        routes.post(API + "/oidc/revoke", Routes.guard(this::revoke));
-        routes.post(API + "/oidc/introspect", Routes.guard(this::introspect));
-        routes.get("/.well-known/oauth-authorization-server", Routes.guard(this::metadata));
-        routes.post(API + "/keys/rotate", Routes.guard(this::rotateKey));
-        routes.get(API + "/keys", Routes.guard(this::listKeys));
-        routes.get(API + "/audit-events", Routes.guard(this::auditEvents));
+        routes.post(API + "/oidc/revoke", ErrorResponses.guard(this::revoke));
+        routes.post(API + "/oidc/introspect", ErrorResponses.guard(this::introspect));
+        routes.post(API + "/keys/rotate", ErrorResponses.guard(authorization.adminOnly(this::rotateKey)));
+        routes.get(API + "/keys", ErrorResponses.guard(authorization.adminOnly(this::listKeys)));
+        routes.get(API + "/audit-events", ErrorResponses.guard(authorization.adminOnly(this::auditEvents)));
     }
 
     // ---- revocation and introspection
@@ -91,17 +82,12 @@ public final class TokenLifecycleRoutes {
 
     private void introspect(Context ctx) {
         noStore(ctx);
-        if (adminToken == null && introspectionToken == null) {
+        if (!authorization.adminEnabled() && introspectionToken == null) {
             throw new HttpError(503, ErrorCode.TEMPORARILY_UNAVAILABLE.wireName(), "Introspection is disabled: the "
                     + "server has neither an introspection token nor an admin token (set IDP_INTROSPECTION_TOKEN)");
         }
-        String bearer = optionalBearer(ctx);
-        if (bearer == null) {
-            throw new HttpError(401, ErrorCode.INVALID_TOKEN.wireName(),
-                    "Missing bearer token: send Authorization: Bearer <introspection or admin token>", "Bearer");
-        }
-        if (!(introspectionToken != null && introspectionToken.matches(bearer))
-                && !(adminToken != null && adminToken.matches(bearer))) {
+        String bearer = Authorization.bearer(ctx);
+        if (!(introspectionToken != null && introspectionToken.matches(bearer)) && !authorization.isAdmin(bearer)) {
             throw new HttpError(401, ErrorCode.INVALID_TOKEN.wireName(),
                     "The bearer token is neither the introspection token nor the admin token",
                     "Bearer error=\"invalid_token\"");
@@ -138,12 +124,12 @@ public final class TokenLifecycleRoutes {
         json(ctx, 200, body);
     }
 
-    /** The {@code token} parameter of an RFC 7009/7662 form body; other parameters are ignored. */
+    /** The {@code token} parameter of an RFC 7009/7662 form body. */
     private static String formToken(Context ctx) {
         if (!Bodies.FORM.equals(Bodies.mediaType(ctx))) {
             throw Bodies.unsupportedMediaType(Bodies.FORM);
         }
-        Map<String, String> form = Bodies.form(Bodies.read(ctx, Routes.MAX_BODY_BYTES));
+        Map<String, String> form = Bodies.form(Bodies.read(ctx, Routes.MAX_BODY_BYTES), FORM_PARAMS);
         String token = form.get("token");
         if (token == null || token.isBlank()) {
             throw new InvalidRequestException("token is required");
@@ -151,18 +137,10 @@ public final class TokenLifecycleRoutes {
         return token;
     }
 
-    // ---- metadata
-
-    private void metadata(Context ctx) {
-        ctx.header("Cache-Control", "public, max-age=300");
-        json(ctx, 200, AuthorizationServerMetadata.document(exchanger.issuer()));
-    }
-
     // ---- signing keys
 
     private void rotateKey(Context ctx) {
-        requireAdmin(ctx);
-        SigningKeyInfo key = exchanger.rotateSigningKey();
+        SigningKeyInfo key = tokens.rotateSigningKey();
         audit.record(audit.event(AuditEvent.KEY_ROTATE, AuditEvent.OK).kid(key.kid()).build());
         LOG.info("signing-key kid={} algorithm={} rotated in by the admin; it signs from now on", key.kid(),
                 key.algorithm());
@@ -170,11 +148,10 @@ public final class TokenLifecycleRoutes {
     }
 
     private void listKeys(Context ctx) {
-        requireAdmin(ctx);
-        allowQuery(ctx);
+        Fields.allowQuery(ctx);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode items = body.putArray("items");
-        for (SigningKeyInfo key : exchanger.signingKeys()) {
+        for (SigningKeyInfo key : tokens.signingKeys()) {
             items.add(key(key, true));
         }
         json(ctx, 200, body);
@@ -194,17 +171,8 @@ public final class TokenLifecycleRoutes {
     // ---- audit events
 
     private void auditEvents(Context ctx) {
-        requireAdmin(ctx);
-        allowQuery(ctx, "type", "repository", "agentId", "since", "limit", "cursor");
-        String limitText = ctx.queryParam("limit");
-        int limit = PageRequest.DEFAULT_LIMIT;
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                throw new InvalidRequestException("limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
-            }
-        }
+        Fields.allowQuery(ctx, "type", "repository", "agentId", "since", "limit", "cursor");
+        int limit = Fields.limit(ctx);
         Instant since = null;
         String sinceText = ctx.queryParam("since");
         if (sinceText != null) {
@@ -215,7 +183,7 @@ public final class TokenLifecycleRoutes {
             }
         }
         AuditQuery query = new AuditQuery(ctx.queryParam("type"), ctx.queryParam("repository"),
-                Json.uuid("agentId", ctx.queryParam("agentId")), since, limit,
+                Fields.uuid("agentId", ctx.queryParam("agentId")), since, limit,
                 AuditQuery.decodeCursor(ctx.queryParam("cursor")));
         Page<AuditEvent> page = audit.list(query);
         ObjectNode body = Json.MAPPER.createObjectNode();
@@ -229,51 +197,12 @@ public final class TokenLifecycleRoutes {
 
     // ---- plumbing
 
-    /** The admin rule of {@link Routes}: 503 without an admin token, 401 for any other bearer. */
-    private void requireAdmin(Context ctx) {
-        if (adminToken == null) {
-            throw new HttpError(503, ErrorCode.TEMPORARILY_UNAVAILABLE.wireName(),
-                    "Admin routes are disabled: the server has no admin token (set IDP_ADMIN_TOKEN)");
-        }
-        String bearer = optionalBearer(ctx);
-        if (bearer == null) {
-            throw new HttpError(401, ErrorCode.INVALID_TOKEN.wireName(),
-                    "Missing bearer token: send Authorization: Bearer <token>", "Bearer");
-        }
-        if (!adminToken.matches(bearer)) {
-            throw new HttpError(401, ErrorCode.INVALID_TOKEN.wireName(), "The bearer token is not the admin token",
-                    "Bearer error=\"invalid_token\"");
-        }
-    }
-
-    private static String optionalBearer(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)
-                || header.substring(7).isBlank()) {
-            return null;
-        }
-        return header.substring(7).trim();
-    }
-
-    private static void allowQuery(Context ctx, String... allowed) {
-        Set<String> names = Set.of(allowed);
-        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
-            if (!names.contains(e.getKey())) {
-                throw new InvalidRequestException("unknown query parameter \"" + Json.printable(e.getKey())
-                        + "\"; allowed: " + (allowed.length == 0 ? "none" : String.join(", ", allowed)));
-            }
-            if (e.getValue().size() > 1) {
-                throw new InvalidRequestException("query parameter " + e.getKey() + " is given more than once");
-            }
-        }
-    }
-
     private static void noStore(Context ctx) {
         ctx.header("Cache-Control", "no-store");
         ctx.header("Pragma", "no-cache");
     }
 
     private static void json(Context ctx, int status, ObjectNode body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+        Json.respond(ctx, status, body);
     }
 }

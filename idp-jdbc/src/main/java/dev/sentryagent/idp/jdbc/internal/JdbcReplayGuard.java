@@ -58,6 +58,15 @@ public final class JdbcReplayGuard implements ReplayGuard {
         return first;
     }
 
+    @Override
+    public boolean wasUsed(String issuer, String jti) {
+        return sql.call(handle -> handle.createQuery("SELECT COUNT(*) FROM oidc_replay WHERE issuer = :issuer AND jti = :jti")
+                .bind("issuer", issuer)
+                .bind("jti", jti)
+                .mapTo(Long.class)
+                .one() > 0);
+    }
+
     /**
      * Deletes at most {@code max} records whose keep-until time has passed; returns how many.
      * Both steps walk indexes (expires_at, then the primary key), so a purge costs the rows it

@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Signing keys in table {@code signing_keys}, private keys protected by a {@link KeyProtector}. */
 public final class JdbcSigningKeys implements SigningKeyStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSigningKeys.class);
     private final Sql sql;
     private final KeyProtector protector;
 
@@ -31,10 +34,33 @@ public final class JdbcSigningKeys implements SigningKeyStore {
         for (Row row : rows) {
             // A key that cannot be unwrapped stops everything: silently minting a new key would
             // hide a lost or wrong key-encryption key until every old token failed.
-            keys.add(new SigningKey(row.kid(), row.algorithm(), protector.unprotect(row.kid(), row.privateKey()),
-                    Base64.getDecoder().decode(row.publicKey()), Sql.instant(row.createdAt())));
+            byte[] publicKey = Base64.getDecoder().decode(row.publicKey());
+            KeyProtector.Unwrapped unwrapped = protector.unprotect(row.kid(), row.algorithm(), publicKey,
+                    row.privateKey());
+            if (unwrapped.legacy()) {
+                rewrap(row, publicKey, unwrapped.privateKey());
+            }
+            keys.add(new SigningKey(row.kid(), row.algorithm(), unwrapped.privateKey(), publicKey,
+                    Sql.instant(row.createdAt())));
         }
         return keys;
+    }
+
+    /**
+     * Wraps a version-1 row again, now bound to its algorithm and public key. Only if the row is
+     * unchanged since it was read: of several servers starting together, one rewrites it.
+     */
+    private void rewrap(Row row, byte[] publicKey, byte[] privateKey) {
+        String wrapped = protector.protect(row.kid(), row.algorithm(), publicKey, privateKey);
+        int updated = sql.call(handle -> handle.createUpdate("UPDATE signing_keys SET private_key = :wrapped "
+                        + "WHERE kid = :kid AND private_key = :old")
+                .bind("wrapped", wrapped)
+                .bind("kid", row.kid())
+                .bind("old", row.privateKey())
+                .execute());
+        if (updated == 1) {
+            LOG.info("signing-key kid={} wrapped again, bound to its algorithm and public key", row.kid());
+        }
     }
 
     @Override
@@ -45,7 +71,8 @@ public final class JdbcSigningKeys implements SigningKeyStore {
                                 + "VALUES (:kid, :algorithm, :privateKey, :publicKey, :createdAt)")
                         .bind("kid", key.kid())
                         .bind("algorithm", key.algorithm())
-                        .bind("privateKey", protector.protect(key.kid(), key.privateKey()))
+                        .bind("privateKey", protector.protect(key.kid(), key.algorithm(), key.publicKey(),
+                                key.privateKey()))
                         .bind("publicKey", Base64.getEncoder().encodeToString(key.publicKey()))
                         .bind("createdAt", Sql.millis(key.createdAt()))
                         .execute();

@@ -3,11 +3,14 @@ package dev.sentryagent.idp.jdbc.internal;
 import dev.sentryagent.idp.core.DuplicatePolicyException;
 import dev.sentryagent.idp.core.InvalidRequestException;
 import dev.sentryagent.idp.core.Page;
+import dev.sentryagent.idp.core.RepositoryIds;
+import dev.sentryagent.idp.core.TrustConditions;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,7 +24,7 @@ import java.sql.Types;
 /** Trust policies in table {@code oidc_trust_policies}. */
 public final class JdbcTrustPolicies implements TrustPolicyRepository {
     private static final String COLUMNS = "id, provider, repository, branch, agent_id, repository_id, "
-            + "repository_owner_id, created_at";
+            + "repository_owner_id, conditions, audiences, token_ttl_seconds, created_at";
 
     private final Sql sql;
 
@@ -30,9 +33,13 @@ public final class JdbcTrustPolicies implements TrustPolicyRepository {
     }
 
     static TrustPolicy map(ResultSet rs) throws SQLException {
+        String audiences = rs.getString("audiences");
+        Long ttl = Sql.nullableLong(rs, "token_ttl_seconds");
         return new TrustPolicy(rs.getObject("id", UUID.class), rs.getString("provider"), rs.getString("repository"),
                 rs.getString("branch"), rs.getObject("agent_id", UUID.class), Sql.nullableLong(rs, "repository_id"),
-                Sql.nullableLong(rs, "repository_owner_id"), Sql.instant(rs.getLong("created_at")));
+                Sql.nullableLong(rs, "repository_owner_id"), TrustConditions.fromJson(rs.getString("conditions")),
+                audiences == null ? null : List.of(audiences.split(" ")), ttl == null ? null : Duration.ofSeconds(ttl),
+                Sql.instant(rs.getLong("created_at")));
     }
 
     @Override
@@ -40,9 +47,11 @@ public final class JdbcTrustPolicies implements TrustPolicyRepository {
         return sql.call(handle -> {
             try {
                 Update insert = handle.createUpdate("INSERT INTO oidc_trust_policies (id, provider, repository, repository_key, branch, "
-                                + "branch_key, agent_id, agent_key, repository_id, repository_owner_id, created_at) "
+                                + "branch_key, agent_id, agent_key, repository_id, repository_owner_id, conditions, audiences, "
+                                + "token_ttl_seconds, shape_key, created_at) "
                                 + "VALUES (:id, :provider, :repository, :repositoryKey, :branch, :branchKey, :agentId, "
-                                + ":agentKey, :repositoryId, :repositoryOwnerId, :createdAt)")
+                                + ":agentKey, :repositoryId, :repositoryOwnerId, :conditions, :audiences, :ttl, :shapeKey, "
+                                + ":createdAt)")
                         .bind("id", policy.id())
                         .bind("provider", policy.provider())
                         .bind("repository", policy.repository())
@@ -52,6 +61,13 @@ public final class JdbcTrustPolicies implements TrustPolicyRepository {
                         .bind("agentKey", policy.agentId() == null ? "" : policy.agentId().toString())
                         .bindByType("repositoryId", policy.repositoryId(), Long.class)
                         .bindByType("repositoryOwnerId", policy.repositoryOwnerId(), Long.class)
+                        .bindByType("conditions", policy.conditions().isEmpty() ? null : policy.conditions().toJson(),
+                                String.class)
+                        .bindByType("audiences", policy.audiences() == null ? null : String.join(" ", policy.audiences()),
+                                String.class)
+                        .bindByType("ttl", policy.tokenTtl() == null ? null : (int) policy.tokenTtl().toSeconds(),
+                                Integer.class)
+                        .bind("shapeKey", policy.shapeKey())
                         .bind("createdAt", Sql.millis(policy.createdAt()));
                 // An untyped null would reach PostgreSQL as varchar, which a uuid column refuses.
                 if (policy.agentId() == null) {
@@ -75,11 +91,13 @@ public final class JdbcTrustPolicies implements TrustPolicyRepository {
 
     private static UUID existingId(Handle handle, TrustPolicy policy) {
         return handle.createQuery("SELECT id FROM oidc_trust_policies WHERE provider = :provider "
-                        + "AND repository_key = :repositoryKey AND branch_key = :branchKey AND agent_key = :agentKey")
+                        + "AND repository_key = :repositoryKey AND agent_key = :agentKey AND branch_key = :branchKey "
+                        + "AND shape_key = :shapeKey")
                 .bind("provider", policy.provider())
                 .bind("repositoryKey", policy.repositoryKey())
                 .bind("branchKey", policy.branch() == null ? "" : policy.branch())
                 .bind("agentKey", policy.agentId() == null ? "" : policy.agentId().toString())
+                .bind("shapeKey", policy.shapeKey())
                 .map((rs, ctx) -> rs.getObject("id", UUID.class))
                 .findOne()
                 .orElse(policy.id()); // the clash was on the primary key itself
@@ -147,18 +165,44 @@ public final class JdbcTrustPolicies implements TrustPolicyRepository {
     }
 
     @Override
-    public Optional<TrustPolicy> pinRepositoryIds(UUID id, long repositoryId, long repositoryOwnerId) {
-        // One statement per column keeps each "set where unset" atomic without locking the row.
+    public Optional<RepositoryIds> findRepositoryIds(String provider, String repository) {
+        return sql.call(handle -> pinned(handle, provider, repository.toLowerCase(Locale.ROOT)));
+    }
+
+    private static Optional<RepositoryIds> pinned(Handle handle, String provider, String repositoryKey) {
+        return handle.createQuery("SELECT repository_id, repository_owner_id FROM oidc_trust_policies "
+                        + "WHERE provider = :provider AND repository_key = :repositoryKey "
+                        + "AND repository_id IS NOT NULL AND repository_owner_id IS NOT NULL "
+                        + "ORDER BY created_at, CAST(id AS VARCHAR(36)) LIMIT 1")
+                .bind("provider", provider)
+                .bind("repositoryKey", repositoryKey)
+                .map((rs, ctx) -> new RepositoryIds(rs.getLong("repository_id"), rs.getLong("repository_owner_id")))
+                .findOne();
+    }
+
+    @Override
+    public RepositoryIds pinRepositoryIds(String provider, String repository, RepositoryIds ids) {
+        String repositoryKey = repository.toLowerCase(Locale.ROOT);
+        // The repository's rows are locked first, in one order, so that of two servers racing the
+        // second waits for the first to commit and then reads the winner's ids: re-checking a
+        // WHERE after a lock wait is PostgreSQL's behaviour, not H2's, so no UPDATE may rely on it.
         return sql.inTransaction(handle -> {
-            handle.createUpdate("UPDATE oidc_trust_policies SET repository_id = :value "
-                    + "WHERE id = :id AND repository_id IS NULL").bind("id", id).bind("value", repositoryId).execute();
-            handle.createUpdate("UPDATE oidc_trust_policies SET repository_owner_id = :value "
-                    + "WHERE id = :id AND repository_owner_id IS NULL").bind("id", id).bind("value", repositoryOwnerId)
+            handle.createQuery("SELECT id FROM oidc_trust_policies WHERE provider = :provider "
+                            + "AND repository_key = :repositoryKey ORDER BY CAST(id AS VARCHAR(36)) FOR UPDATE")
+                    .bind("provider", provider)
+                    .bind("repositoryKey", repositoryKey)
+                    .mapTo(String.class)
+                    .list();
+            RepositoryIds target = pinned(handle, provider, repositoryKey).orElse(ids);
+            handle.createUpdate("UPDATE oidc_trust_policies SET repository_id = :id, repository_owner_id = :ownerId "
+                            + "WHERE provider = :provider AND repository_key = :repositoryKey "
+                            + "AND repository_id IS NULL AND repository_owner_id IS NULL")
+                    .bind("provider", provider)
+                    .bind("repositoryKey", repositoryKey)
+                    .bind("id", target.repositoryId())
+                    .bind("ownerId", target.repositoryOwnerId())
                     .execute();
-            return handle.createQuery("SELECT " + COLUMNS + " FROM oidc_trust_policies WHERE id = :id")
-                    .bind("id", id)
-                    .map((rs, ctx) -> map(rs))
-                    .findOne();
+            return pinned(handle, provider, repositoryKey).orElse(target);
         });
     }
 }

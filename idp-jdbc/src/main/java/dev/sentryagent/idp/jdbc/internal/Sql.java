@@ -1,6 +1,6 @@
 package dev.sentryagent.idp.jdbc.internal;
 
-import dev.sentryagent.idp.core.ErrorCode;
+import dev.sentryagent.idp.core.StoreFailedException;
 import dev.sentryagent.idp.core.IdpException;
 import dev.sentryagent.idp.core.UnavailableException;
 import java.sql.SQLNonTransientConnectionException;
@@ -58,10 +58,11 @@ public final class Sql {
                 || state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40");
         if (connectionLost) {
             LOG.warn("store unavailable sqlState={}: {}", state, rootMessage(e));
-            return new UnavailableException("The store is unavailable (SQLState " + state + "); try again later", e);
+            // The SQLState stays in the log: the contract never puts one in an answer.
+            return new UnavailableException("The store is unavailable; try again later", e);
         }
         LOG.error("store failed sqlState={}: {}", state, rootMessage(e), e);
-        return new IdpException(ErrorCode.SERVER_ERROR, "The store failed (SQLState " + state + ")", e);
+        return new StoreFailedException("The store failed", e);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

@@ -1,0 +1,314 @@
+package dev.sentryagent.idp.core;
+
+import dev.sentryagent.idp.core.internal.CompactJws;
+import dev.sentryagent.idp.core.internal.SigningKeyRing;
+import dev.sentryagent.idp.core.spi.OidcProvider;
+import dev.sentryagent.idp.core.spi.SigningKeyStore;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.lang.JoseException;
+
+/**
+ * This IdP's access tokens: it issues them (the RFC 9068 claim layout, signed by the current key
+ * of the store's key ring), verifies them, publishes the keys that verify them, and rotates those
+ * keys. The {@link TokenExchanger} calls {@link #issue(AccessTokenContext)} and never sees a claim
+ * name or a key (Spring Authorization Server's {@code OAuth2TokenGenerator} shape).
+ *
+ * <p>Immutable and thread-safe; build one with {@link #builder()} and share it. Every server that
+ * shares a {@link SigningKeyStore} signs with keys every other server publishes.
+ */
+public final class AccessTokenIssuer {
+    /** The JWT {@code typ} of the tokens this IdP issues (RFC 9068). */
+    public static final String ACCESS_TOKEN_TYPE = "at+jwt";
+    /** The longest lifetime of an access token. */
+    public static final Duration MAX_TTL = Duration.ofHours(1);
+    private static final Duration ACCESS_TOKEN_SKEW = Duration.ofSeconds(30);
+
+    private final SigningKeyRing keys;
+    private final String issuer;
+    private final String audience;
+    private final Duration tokenTtl;
+    private final Clock clock;
+
+    private AccessTokenIssuer(Builder b) {
+        this.issuer = b.issuer;
+        this.audience = b.audience == null ? b.issuer : b.audience;
+        this.tokenTtl = b.tokenTtl;
+        this.clock = b.clock;
+        // A replaced key stays published as long as a token it signed can be valid.
+        this.keys = new SigningKeyRing(b.signingKeys, b.signingAlgorithm, ACCESS_TOKEN_TYPE,
+                MAX_TTL.plus(OidcProvider.MAX_CLOCK_SKEW), b.keyRotation, b.keyRefresh, b.clock);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Issues a signed access token for {@code context}: subject the agent (or, for a bootstrap
+     * token, the CI subject), scope {@link Scopes#AGENT} (or {@link Scopes#AGENTS_WRITE}), the
+     * exchanged identity as {@code act}, and the admitting policy.
+     *
+     * @throws SigningFailedException when the current key cannot sign
+     * @throws UnavailableException when the key store cannot be reached
+     */
+    public ExchangeResult issue(AccessTokenContext context) {
+        SigningKeyRing.LoadedKey key = keys.current();
+        WorkloadIdentity identity = context.identity();
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(tokenTtl);
+        String scope = context.agentId() == null ? Scopes.AGENTS_WRITE : Scopes.AGENT;
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setSubject(context.agentId() == null ? identity.subject() : context.agentId().toString());
+        claims.setAudience(audience);
+        claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
+        claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
+        claims.setJwtId(newJti());
+        claims.setClaim("scope", scope);
+        claims.setClaim("client_id", identity.provider() + ":" + identity.repository());
+        Map<String, Object> act = new LinkedHashMap<>();
+        act.put("iss", identity.issuer());
+        act.put("sub", identity.subject());
+        claims.setClaim("act", act);
+        claims.setClaim("provider", identity.provider());
+        claims.setClaim("repository", identity.repository());
+        claims.setClaim("repository_id", identity.repositoryId());
+        claims.setClaim("ref", identity.ref());
+        claims.setClaim("policy_id", context.policyId().toString());
+
+        String token;
+        try {
+            token = CompactJws.sign(key.jws(), key.privateKey(), key.encodedHeader(), claims.toJson());
+        } catch (JoseException e) {
+            throw new SigningFailedException("Signing the access token failed", e);
+        }
+        return new ExchangeResult(token, Instant.ofEpochSecond(expiresAt.getEpochSecond()),
+                tokenTtl.toSeconds(), scope, context.agentId(), context.policyId());
+    }
+
+    /**
+     * 128 random bits. Each thread has its own DRBG: {@code UUID.randomUUID()} shares one
+     * synchronized NativePRNG, which showed up as lock contention under load.
+     */
+    private static String newJti() {
+        byte[] bytes = new byte[16];
+        JTI_RANDOM.get().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static final ThreadLocal<SecureRandom> JTI_RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
+
+    /**
+     * Verifies an access token this IdP issued (signature by a published key, {@code typ},
+     * issuer, audience, expiry) and returns its claims.
+     *
+     * @throws InvalidTokenException when it is not a valid token of ours
+     */
+    public AccessTokenClaims verify(String token) {
+        if (token == null || token.isBlank() || TokenLimits.tooLong(token)) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token is missing or malformed");
+        }
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setExpectedIssuer(issuer)
+                .setExpectedAudience(audience)
+                .setRequireExpirationTime()
+                .setRequireSubject()
+                .setRequireJwtId()
+                .setAllowedClockSkewInSeconds((int) ACCESS_TOKEN_SKEW.toSeconds())
+                .setEvaluationTime(NumericDate.fromSeconds(clock.instant().getEpochSecond()))
+                .setExpectedType(true, ACCESS_TOKEN_TYPE)
+                .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        "ES256", "ES384", "RS256", "EdDSA"))
+                .setVerificationKeyResolver(keys.verificationKeyResolver())
+                .build();
+        JwtClaims claims;
+        try {
+            claims = consumer.processToClaims(token);
+        } catch (InvalidJwtException e) {
+            if (e.hasExpired()) {
+                throw new InvalidTokenException(TokenFailure.EXPIRED, "The access token has expired");
+            }
+            throw new InvalidTokenException(TokenFailure.SIGNATURE,
+                    "The access token was not issued by this IdP or is malformed");
+        }
+        try {
+            String scope = claims.getStringClaimValue("scope");
+            if (scope == null) {
+                throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
+            }
+            // The consumer required sub and exp.
+            return new AccessTokenClaims(claims.getSubject(), scope, claims.getStringClaimValue("client_id"),
+                    claims.getStringClaimValue("provider"), claims.getStringClaimValue("repository"),
+                    claims.getStringClaimValue("ref"), Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    claims.getJwtId(), policyId(claims.getStringClaimValue("policy_id")));
+        } catch (MalformedClaimException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
+        }
+    }
+
+    private static UUID policyId(String value) {
+        try {
+            return value == null ? null : UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
+        }
+    }
+
+    /** The JWKS document of the keys this IdP signs with, the current one and still-valid previous ones. */
+    public String jwksJson() {
+        return keys.jwksJson();
+    }
+
+    /** The published keys as a jose4j key set. */
+    public JsonWebKeySet jwks() {
+        return new JsonWebKeySet(keys.publishedJwks());
+    }
+
+    /**
+     * Adds a new signing key, which signs on this server from now on and on the others sharing
+     * the store once they reload (within the key refresh); the previous key stays published until
+     * every token it signed has expired, then is deleted.
+     */
+    public SigningKeyInfo rotateSigningKey() {
+        SigningKeyRing.LoadedKey key = keys.rotate();
+        return new SigningKeyInfo(key.kid(), key.algorithm().jwsName(), key.stored().createdAt(), true);
+    }
+
+    /** The published signing keys, newest first, and which one signs now. */
+    public List<SigningKeyInfo> signingKeys() {
+        return keys.describe();
+    }
+
+    /** The {@code iss} of the tokens this IdP issues. */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** The {@code aud} of the tokens this IdP issues. */
+    public String audience() {
+        return audience;
+    }
+
+    /** The lifetime of the tokens this IdP issues. */
+    public Duration tokenTtl() {
+        return tokenTtl;
+    }
+
+    /**
+     * Settings of an {@link AccessTokenIssuer}. Required: {@link #issuer(String)} and
+     * {@link #signingKeys(SigningKeyStore)}. {@link #build()} refuses unsafe settings with a
+     * message naming the setting.
+     */
+    public static final class Builder {
+        private SigningKeyStore signingKeys;
+        private String issuer;
+        private String audience;
+        private Duration tokenTtl = Duration.ofMinutes(15);
+        private SigningAlgorithm signingAlgorithm = SigningAlgorithm.ES256;
+        private Duration keyRotation = Duration.ofDays(30);
+        private Duration keyRefresh = Duration.ofSeconds(30);
+        private boolean allowInsecureIssuer;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Where the signing keys live; every server sharing it signs and publishes the same keys. */
+        public Builder signingKeys(SigningKeyStore signingKeys) {
+            this.signingKeys = signingKeys;
+            return this;
+        }
+
+        /** This IdP's public base URL, the {@code iss} of its tokens: required; https, or http on loopback. */
+        public Builder issuer(String issuer) {
+            this.issuer = issuer;
+            return this;
+        }
+
+        /** The {@code aud} of issued tokens; default the issuer. */
+        public Builder audience(String audience) {
+            this.audience = audience;
+            return this;
+        }
+
+        /** Lifetime of issued tokens: 1 minute to 1 hour, default 15 minutes. */
+        public Builder tokenTtl(Duration tokenTtl) {
+            this.tokenTtl = tokenTtl;
+            return this;
+        }
+
+        /** The algorithm of new signing keys; default ES256. */
+        public Builder signingAlgorithm(SigningAlgorithm signingAlgorithm) {
+            this.signingAlgorithm = signingAlgorithm;
+            return this;
+        }
+
+        /** How old the current signing key may grow before a new one replaces it: 1 to 365 days, default 30. */
+        public Builder signingKeyRotation(Duration rotation) {
+            this.keyRotation = rotation;
+            return this;
+        }
+
+        /** How often signing keys are reloaded from the store: 1 s to 5 min, default 30 s. */
+        public Builder signingKeyRefresh(Duration refresh) {
+            this.keyRefresh = refresh;
+            return this;
+        }
+
+        /** Allows a plain-http issuer on a non-loopback host: only behind a TLS-terminating proxy. */
+        public Builder allowInsecureIssuer() {
+            this.allowInsecureIssuer = true;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public AccessTokenIssuer build() {
+            if (issuer == null || issuer.isBlank()) {
+                throw new IllegalArgumentException("issuer is required: this IdP's public base URL");
+            }
+            if (!allowInsecureIssuer) {
+                Settings.secureUrl("issuer", issuer);
+            }
+            if (audience != null && audience.isBlank()) {
+                throw new IllegalArgumentException("tokenAudience must not be blank");
+            }
+            Settings.within("tokenTtl", tokenTtl, Duration.ofMinutes(1), MAX_TTL);
+            Settings.within("signingKeyRotation", keyRotation, Duration.ofDays(1), Duration.ofDays(365));
+            Settings.within("signingKeyRefresh", keyRefresh, Duration.ofSeconds(1), Duration.ofMinutes(5));
+            Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
+            Objects.requireNonNull(clock, "clock");
+            if (signingKeys == null) {
+                throw new IllegalArgumentException("signingKeys is required (or the exchanger's store())");
+            }
+            return new AccessTokenIssuer(this);
+        }
+    }
+}

@@ -1,9 +1,0 @@
-package dev.sentryagent.idp.javalin;
-
-/** The token-lifecycle contract on PostgreSQL. */
-class PostgresTokenLifecycleHttpContractTest extends TokenLifecycleHttpContractTest {
-    @Override
-    protected String[] database() {
-        return TestPostgres.newDatabase();
-    }
-}

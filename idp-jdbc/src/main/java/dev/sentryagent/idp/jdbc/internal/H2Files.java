@@ -1,0 +1,101 @@
+package dev.sentryagent.idp.jdbc.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Owner-only files for an H2 file database: the database holds the private signing keys, so a
+ * directory this store creates is 0700 and the database files it creates are 0600, whatever the
+ * umask (H2 itself creates {@code ./data} 0755 and {@code idp.mv.db} 0644). Directories and files
+ * that already exist are left as the operator made them. No-op off POSIX file systems.
+ */
+public final class H2Files {
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final List<String> SUFFIXES = List.of(".mv.db", ".trace.db", ".lock.db");
+
+    private final Path base;
+    private final boolean databaseExisted;
+
+    private H2Files(Path base, boolean databaseExisted) {
+        this.base = base;
+        this.databaseExisted = databaseExisted;
+    }
+
+    /**
+     * Before the first connection: creates the database's directory owner-only if it is missing.
+     * Returns null unless {@code url} names an H2 file database on a POSIX file system.
+     */
+    public static H2Files prepare(String url) {
+        Path base = basePath(url);
+        if (base == null || !FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return null;
+        }
+        Path dir = base.toAbsolutePath().getParent();
+        try {
+            if (dir != null && !Files.exists(dir)) {
+                FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_DIR);
+                Files.createDirectories(dir, ownerOnly);
+                Files.setPosixFilePermissions(dir, OWNER_DIR); // the umask may have masked the attribute
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the database directory " + dir, e);
+        }
+        return new H2Files(base, Files.exists(file(base, ".mv.db")));
+    }
+
+    /** After the first connection: the database files this start created become owner-only. */
+    public void restrict() {
+        if (databaseExisted) {
+            return;
+        }
+        for (String suffix : SUFFIXES) {
+            Path file = file(base, suffix);
+            try {
+                if (Files.exists(file)) {
+                    Files.setPosixFilePermissions(file, OWNER_FILE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make " + file + " owner-only", e);
+            }
+        }
+    }
+
+    private static Path file(Path base, String suffix) {
+        return base.resolveSibling(base.getFileName() + suffix);
+    }
+
+    /** The database path of an H2 file URL ({@code jdbc:h2:file:./data/idp}, {@code jdbc:h2:~/idp}), else null. */
+    static Path basePath(String url) {
+        if (url == null || !url.startsWith("jdbc:h2:")) {
+            return null;
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        int options = rest.indexOf(';');
+        if (options >= 0) {
+            rest = rest.substring(0, options);
+        }
+        String lower = rest.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        } else if (lower.matches("^[a-z0-9]{2,}:.*")) {
+            return null; // mem:, tcp:, ssl:, zip:, split:, ... (a Windows drive letter has one letter)
+        }
+        if (rest.isEmpty()) {
+            return null;
+        }
+        if (rest.startsWith("~")) {
+            rest = System.getProperty("user.home") + rest.substring(1);
+        }
+        return Path.of(rest);
+    }
+}

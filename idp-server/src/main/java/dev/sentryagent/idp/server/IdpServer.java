@@ -1,0 +1,143 @@
+package dev.sentryagent.idp.server;
+
+import dev.sentryagent.idp.core.AuditTrail;
+import dev.sentryagent.idp.core.GitHubProvider;
+import dev.sentryagent.idp.core.TokenExchanger;
+import dev.sentryagent.idp.core.UnavailableException;
+import dev.sentryagent.idp.core.internal.Names;
+import dev.sentryagent.idp.javalin.IdpPlugin;
+import dev.sentryagent.idp.jdbc.JdbcStore;
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone server: the {@link IdpPlugin} on a JDBC store, configured by environment
+ * variables ({@link ServerConfig}). {@code java -jar idp-server.jar}.
+ */
+public final class IdpServer implements AutoCloseable {
+    static {
+        configureLogging(); // before the first logger exists
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdpServer.class);
+    private final Javalin app;
+    private final JdbcStore store;
+    private final TokenExchanger exchanger;
+
+    private IdpServer(Javalin app, JdbcStore store, TokenExchanger exchanger) {
+        this.app = app;
+        this.store = store;
+        this.exchanger = exchanger;
+    }
+
+    /**
+     * Starts the server from the environment ({@link ServerConfig#fromEnvironment(java.util.Map)}) and
+     * stops it on shutdown. A bad setting exits with status 2, an unreachable store with status 1,
+     * each with one line on standard error.
+     *
+     * @param args ignored: the server is configured by environment variables only
+     */
+    public static void main(String[] args) {
+        ServerConfig config;
+        IdpServer server;
+        try {
+            config = ServerConfig.fromEnvironment(System.getenv());
+            CryptoProviders.installFromEnvironment(System.getenv()); // before the first key is made or read
+            server = start(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("idp-server: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (UnavailableException e) {
+            System.err.println("idp-server: IDP_DB_URL: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (IllegalStateException e) {
+            System.err.println("idp-server: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "idp-server-stop"));
+    }
+
+    /**
+     * Starts a server; {@link #close()} stops it and its store.
+     *
+     * @param config the settings
+     * @return the running server, listening on {@link #port()}
+     * @throws UnavailableException when the store cannot be reached
+     */
+    public static IdpServer start(ServerConfig config) {
+        JdbcStore store = JdbcStore.builder().url(config.dbUrl()).user(config.dbUser()).password(config.dbPassword())
+                .keyEncryptionKey(config.keyEncryptionKey()).build();
+        try {
+            GitHubProvider.Builder github = GitHubProvider.builder().issuer(config.githubIssuer())
+                    .audience(config.audience()).clockSkew(config.clockSkew());
+            if (config.githubJwksUrl() != null) {
+                github.jwksUri(config.githubJwksUrl());
+            }
+            AuditTrail audit = AuditTrail.builder().log(store.auditLog()).retention(config.auditRetention()).build();
+            TokenExchanger exchanger = TokenExchanger.builder()
+                    .issuer(config.issuer())
+                    .provider(github.build())
+                    .store(store)
+                    .tokenTtl(config.tokenTtl())
+                    .signingAlgorithm(config.signingAlgorithm())
+                    .listener(audit)
+                    .build();
+            exchanger.accessTokenIssuer().jwksJson(); // creates the first signing key now, not on the first request
+            IdpPlugin plugin = IdpPlugin.builder().exchanger(exchanger).store(store).adminToken(config.adminToken())
+                    .introspectionToken(config.introspectionToken()).auditTrail(audit)
+                    .trustedProxies(config.trustedProxies()).build();
+            Javalin app = Javalin.create(javalin -> {
+                HttpSettings.apply(javalin);
+                javalin.jetty.host = config.host();
+                // Javalin puts its servlet context inside the handler the server already has.
+                javalin.jetty.modifyServer(jetty -> jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES,
+                        config.requestTimeout())));
+                javalin.http.prefer405over404 = true;
+                javalin.registerPlugin(plugin);
+                IdpPlugin.answerUnmatchedWithContractErrors(javalin);
+            }).start(config.port());
+            LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} github-issuer={} admin-routes={} crypto={}",
+                    app.port(), config.host(), store.description(), config.issuer(), config.githubIssuer(),
+                    config.adminToken() == null ? "off (set IDP_ADMIN_TOKEN)" : "on", CryptoProviders.inUse());
+            return new IdpServer(app, store, exchanger);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The server's own logging configuration, unless the operator gives one (before any logger exists). */
+    private static void configureLogging() {
+        if (System.getProperty("logback.configurationFile") == null
+                && IdpServer.class.getResource("/logback.xml") == null
+                && IdpServer.class.getResource("/logback-test.xml") == null) {
+            System.setProperty("logback.configurationFile", "dev/sentryagent/idp/server/server-logback.xml");
+        }
+    }
+
+    /** @return the port the server listens on (the chosen one when configured with 0) */
+    public int port() {
+        return app.port();
+    }
+
+    /** @return the exchanger the server's routes call */
+    public TokenExchanger exchanger() {
+        return exchanger;
+    }
+
+    /** @return the store the server runs on, closed by {@link #close()} */
+    public JdbcStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        store.close();
+    }
+
+}

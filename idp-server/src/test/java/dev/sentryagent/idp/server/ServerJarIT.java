@@ -1,0 +1,130 @@
+package dev.sentryagent.idp.server;
+
+import static dev.sentryagent.idp.javalin.Http.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentryagent.idp.javalin.AdminToken;
+import dev.sentryagent.idp.javalin.Http;
+import dev.sentryagent.idp.testkit.FakeOidcIssuer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jose4j.jws.JsonWebSignature;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded jar end to end: environment configuration, exchange, restart with the same keys. */
+class ServerJarIT {
+    static final String ADMIN = "jar-admin-secret-0123456789-abcdefghij";
+    /** Makes ACCP skip the native library in its jar, as on a platform its jar has none for. */
+    static final String NO_ACCP_LIBRARY = "-Dcom.amazon.corretto.crypto.provider.useExternalLib=true";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void exchangeThenRestartThenExchangeAgainSignedWithTheSameKey() throws Exception {
+        int port = ServerProcess.freePort();
+        String issuer = "http://localhost:" + port;
+        try (FakeOidcIssuer github = FakeOidcIssuer.start(issuer)) {
+            Map<String, String> env = Map.of(
+                    "IDP_PORT", Integer.toString(port),
+                    "IDP_DB_URL", "jdbc:h2:file:" + dir.resolve("idp"),
+                    "IDP_ADMIN_TOKEN", AdminToken.hashOf(ADMIN),
+                    "IDP_GITHUB_ISSUER", github.issuer());
+            String firstKid;
+            try (ServerProcess server = ServerProcess.start(env, dir)) {
+                assertThat(server.log()).contains("SentryAgent IdP listening on port " + port)
+                        .contains("store=jdbc:h2:file:").contains("issuer=" + issuer).contains("admin-routes=on")
+                        .contains(ServerProcess.crypto().equals("accp") ? "crypto=AmazonCorrettoCryptoProvider 2.5.0"
+                                : "crypto=SunEC ");
+                assertThat(server.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"),
+                        ADMIN).status()).isEqualTo(201);
+                Http.Response r = server.http.exchange(github.token().mint(), null);
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                firstKid = kid(r.json().get("access_token").asText());
+                assertThat(ServerProcess.kids(server.http.get("/.well-known/jwks.json", null).body())).contains(firstKid);
+                assertThat(server.log()).as("a token never reaches the log")
+                        .doesNotContain(r.json().get("access_token").asText().substring(0, 30));
+            }
+            try (ServerProcess server = ServerProcess.start(env, dir)) {
+                Http.Response r = server.http.exchange(github.token().mint(), null);
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(kid(r.json().get("access_token").asText())).isEqualTo(firstKid);
+                assertThat(ServerProcess.kids(server.http.get("/.well-known/jwks.json", null).body()))
+                        .containsExactly(firstKid);
+            }
+        }
+    }
+
+    @Test
+    void badVariableThenStopsAtStartWithOneLineNamingIt() throws Exception {
+        Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_TOKEN_TTL", "forever"), dir);
+        assertThat(result.getKey()).isEqualTo(2);
+        assertThat(result.getValue().strip())
+                .isEqualTo("idp-server: IDP_TOKEN_TTL must be an ISO-8601 duration such as PT15M, got \"forever\"");
+    }
+
+    @Test
+    void unreachableDatabaseThenStopsAtStartNamingTheStore() throws Exception {
+        Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_DB_URL",
+                "jdbc:postgresql://127.0.0.1:1/idp", "IDP_DB_PASSWORD", "hunter2-secret"), dir);
+        assertThat(result.getKey()).isEqualTo(1);
+        assertThat(result.getValue()).contains("idp-server: IDP_DB_URL: The store at jdbc:postgresql://127.0.0.1:1/idp "
+                + "cannot be reached").doesNotContain("hunter2-secret");
+    }
+
+    @Test
+    void whenCryptoProviderIsAccpThenStartLineNamesItAndExchangesWork() throws Exception {
+        int port = ServerProcess.freePort();
+        try (FakeOidcIssuer github = FakeOidcIssuer.start("http://localhost:" + port);
+             ServerProcess server = ServerProcess.start(Map.of("IDP_CRYPTO_PROVIDER", "accp",
+                     "IDP_PORT", Integer.toString(port),
+                     "IDP_DB_URL", "jdbc:h2:file:" + dir.resolve("accp"), "IDP_ADMIN_TOKEN", AdminToken.hashOf(ADMIN),
+                     "IDP_GITHUB_ISSUER", github.issuer()), dir)) {
+            assertThat(server.log())
+                    .contains("crypto provider: AmazonCorrettoCryptoProvider 2.5.0 (IDP_CRYPTO_PROVIDER=accp)")
+                    .contains("SentryAgent IdP listening on port " + server.port)
+                    .contains("crypto=AmazonCorrettoCryptoProvider 2.5.0");
+            server.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN);
+            Http.Response r = server.http.exchange(github.token().mint(), null);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            Http.Response agent = server.http.postJson("/api/v1/agents", map("name", "accp-bot"),
+                    r.json().get("access_token").asText());
+            assertThat(agent.status()).as(agent.body()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void whenAccpCannotLoadAndAutoThenJdkProvidersWithTheReasonLogged() throws Exception {
+        // useExternalLib makes ACCP skip its bundled library, as on a platform it has none for.
+        try (ServerProcess server = ServerProcess.start(Map.of("IDP_CRYPTO_PROVIDER", "auto",
+                "IDP_DB_URL", "jdbc:h2:file:" + dir.resolve("auto"), "JAVA_TOOL_OPTIONS", NO_ACCP_LIBRARY), dir)) {
+            assertThat(server.log()).contains("crypto provider: SunEC ")
+                    .contains("(IDP_CRYPTO_PROVIDER=auto; Amazon Corretto Crypto Provider cannot be used here: its "
+                            + "native library did not load (")
+                    .contains("Skipping bundled library due to system property")
+                    .contains("crypto=SunEC ");
+        }
+    }
+
+    @Test
+    void whenAccpRequiredAndCannotLoadThenStopsAtStartSayingWhy() throws Exception {
+        Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_CRYPTO_PROVIDER", "accp",
+                "JAVA_TOOL_OPTIONS", NO_ACCP_LIBRARY), dir);
+        assertThat(result.getKey()).isEqualTo(1);
+        assertThat(result.getValue()).contains("idp-server: IDP_CRYPTO_PROVIDER=accp but Amazon Corretto Crypto "
+                + "Provider cannot be used here: its native library did not load (");
+    }
+
+    @Test
+    void whenCryptoProviderUnknownThenStopsAtStartNamingTheValues() throws Exception {
+        Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_CRYPTO_PROVIDER", "openssl"), dir);
+        assertThat(result.getKey()).isEqualTo(2);
+        assertThat(result.getValue().strip())
+                .isEqualTo("idp-server: IDP_CRYPTO_PROVIDER must be one of auto, accp, jdk, got \"openssl\"");
+    }
+
+    static String kid(String jwt) throws Exception {
+        return ((JsonWebSignature) JsonWebSignature.fromCompactSerialization(jwt)).getKeyIdHeaderValue();
+    }
+}

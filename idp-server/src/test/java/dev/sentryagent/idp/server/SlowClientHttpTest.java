@@ -1,0 +1,135 @@
+package dev.sentryagent.idp.server;
+
+import dev.sentryagent.idp.javalin.AdminToken;
+import dev.sentryagent.idp.javalin.Http;
+
+import static dev.sentryagent.idp.javalin.Http.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sentryagent.idp.core.SigningAlgorithm;
+import dev.sentryagent.idp.testkit.FakeOidcIssuer;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Slow clients against the real server over real sockets (contract v2, section 6): they cannot
+ * starve it, each is cut off after IDP_REQUEST_TIMEOUT, and an oversized declared body is refused
+ * before it is read.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SlowClientHttpTest {
+    static final String IDP = "http://localhost:8080";
+    static final String ADMIN = "slow-client-admin-secret-0123456789-abc";
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
+
+    FakeOidcIssuer github;
+    IdpServer server;
+    Http http;
+
+    @BeforeAll
+    void start() {
+        github = FakeOidcIssuer.start(IDP);
+        server = IdpServer.start(new ServerConfig(0, IDP, IDP, "jdbc:h2:mem:slow-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(ADMIN), github.issuer(), null, Duration.ofMinutes(15),
+                Duration.ofSeconds(60), SigningAlgorithm.ES256, null, "127.0.0.1", REQUEST_TIMEOUT));
+        http = new Http("http://127.0.0.1:" + server.port());
+        // Warm up (first key, first JWKS fetch, JIT): the measurements below are about slow clients.
+        String repository = "octo-org/warm-up";
+        http.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN);
+        for (int i = 0; i < 20; i++) {
+            http.get("/health", null);
+            http.exchange(github.token().repository(repository).mint(), null);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+        github.close();
+    }
+
+    Socket open() throws IOException {
+        return SlowClients.open(server.port(), REQUEST_TIMEOUT.plusSeconds(5));
+    }
+
+    static void send(Socket socket, String text) throws IOException {
+        SlowClients.send(socket, text);
+    }
+
+    static String readAll(Socket socket) throws IOException {
+        return SlowClients.readAll(socket);
+    }
+
+    @Test
+    void whenThirtyTwoClientsTrickleBodiesThenHealthAndExchangesAnswerWithinASecondAndSlowOnesCutOff()
+            throws Exception {
+        String repository = "octo-org/slow-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(http.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN).status())
+                .isEqualTo(201);
+        SlowClients.assertOthersServedAndSlowOnesCutOff(server.port(), http, REQUEST_TIMEOUT,
+                () -> github.token().repository(repository).mint());
+    }
+
+    @Test
+    void whenDeclaredContentLengthOverLimitThen413AtOnceWithoutReadingTheBody() throws Exception {
+        try (Socket socket = open()) {
+            long start = System.nanoTime();
+            send(socket, "POST /api/v1/oidc/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000000\r\n\r\n{\"token\":\"");
+            String answer = readAll(socket);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(answer).startsWith("HTTP/1.1 413 ");
+            assertThat(answer).containsIgnoringCase("Connection: close");
+            assertThat(answer).endsWith("{\"error\":\"invalid_request\",\"error_description\":"
+                    + "\"request body is larger than 65536 bytes\"}");
+            assertThat(tookMillis).isLessThan(1000);
+        }
+    }
+
+    @Test
+    void whenManyOversizedDeclarationsThenNoThreadIsHeldAndHealthAnswers() throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 32; i++) {
+                Socket socket = open();
+                sockets.add(socket);
+                send(socket, "POST /api/v1/agents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 104857600\r\n\r\n");
+            }
+            Thread.sleep(300); // every declaration has arrived
+            long start = System.nanoTime();
+            assertThat(http.get("/health", null).status()).isEqualTo(200);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000);
+            for (Socket socket : sockets) {
+                assertThat(readAll(socket)).startsWith("HTTP/1.1 413 ");
+            }
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void whenBodyArrivesInTimeThenServedNormally() throws Exception {
+        try (Socket socket = open()) {
+            String body = "{\"token\":\"x.y.z\"}";
+            send(socket, "POST /api/v1/oidc/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\nContent-Length: " + body.length() + "\r\n\r\n");
+            Thread.sleep(500);
+            send(socket, body);
+            String answer = readAll(socket);
+            assertThat(answer).startsWith("HTTP/1.1 401 ");
+            assertThat(answer).contains("\"error\":\"invalid_token\"");
+        }
+    }
+}
