@@ -1,5 +1,6 @@
 package dev.sentryagent.idp.benchmarks;
 
+import dev.sentryagent.idp.core.AuditTrail;
 import dev.sentryagent.idp.core.ExchangeRequest;
 import dev.sentryagent.idp.core.ExchangeResult;
 import dev.sentryagent.idp.core.GitHubProvider;
@@ -46,6 +47,10 @@ public class ExchangeBenchmark {
     @Param({"ES256"})
     public String algorithm;
 
+    /** {@code on}: every exchange also records an audit event (queued, written in batches by one thread). */
+    @Param({"off", "on"})
+    public String audit;
+
     /** Distinct tokens per iteration: more than one iteration can spend. */
     @Param({"40000"})
     public int pool;
@@ -55,6 +60,7 @@ public class ExchangeBenchmark {
     private IdpStore idpStore;
     private String h2Url;
     private TokenExchanger exchanger;
+    private AuditTrail auditTrail;
     private final AtomicInteger next = new AtomicInteger();
 
     @Setup(Level.Trial)
@@ -73,7 +79,16 @@ public class ExchangeBenchmark {
     }
 
     private TokenExchanger newExchanger(IdpStore on) {
-        return TokenExchanger.builder()
+        if (auditTrail != null) {
+            auditTrail.close();
+            auditTrail = null;
+        }
+        TokenExchanger.Builder builder = TokenExchanger.builder();
+        if (audit.equals("on")) {
+            auditTrail = AuditTrail.builder().log(on.auditLog()).build();
+            builder.listener(auditTrail);
+        }
+        return builder
                 .issuer(Fixtures.IDP)
                 .provider(GitHubProvider.builder().issuer(github.issuer()).audience(Fixtures.IDP).build())
                 .store(on)
@@ -100,6 +115,9 @@ public class ExchangeBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        if (auditTrail != null) {
+            auditTrail.close();
+        }
         github.close();
         if (idpStore instanceof AutoCloseable closeable) {
             closeable.close();

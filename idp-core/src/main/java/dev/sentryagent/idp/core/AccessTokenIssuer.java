@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -22,7 +23,6 @@ import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 
 /**
@@ -153,7 +153,7 @@ public final class AccessTokenIssuer {
                 .setExpectedType(true, ACCESS_TOKEN_TYPE)
                 .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         "ES256", "ES384", "RS256", "EdDSA"))
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(keys.publishedJwks()))
+                .setVerificationKeyResolver(keys.verificationKeyResolver())
                 .build();
         JwtClaims claims;
         try {
@@ -224,9 +224,19 @@ public final class AccessTokenIssuer {
         return new JsonWebKeySet(keys.publishedJwks());
     }
 
-    /** Adds a new signing key; it signs once every server sharing the store publishes it. */
-    public void rotateSigningKey() {
-        keys.rotate();
+    /**
+     * Adds a new signing key, which signs on this server from now on and on the others sharing
+     * the store once they reload (within the key refresh); the previous key stays published until
+     * every token it signed has expired, then is deleted.
+     */
+    public SigningKeyInfo rotateSigningKey() {
+        SigningKeyRing.LoadedKey key = keys.rotate();
+        return new SigningKeyInfo(key.kid(), key.algorithm().jwsName(), key.stored().createdAt(), true);
+    }
+
+    /** The published signing keys, newest first, and which one signs now. */
+    public List<SigningKeyInfo> signingKeys() {
+        return keys.describe();
     }
 
     /** The {@code iss} of the tokens this IdP issues. */

@@ -4,7 +4,6 @@ import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.core.spi.AgentRepository;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
-import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -28,7 +27,7 @@ public final class AgentRegistrar {
 
     private final AccessTokenIssuer tokens;
     private final AgentRepository agents;
-    private final TrustPolicyRepository trustPolicies;
+    private final TokenIntrospector introspector;
     private final ReplayGuard replayGuard;
 
     /**
@@ -39,7 +38,7 @@ public final class AgentRegistrar {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(store, "store");
         this.agents = store.agents();
-        this.trustPolicies = store.trustPolicies();
+        this.introspector = new TokenIntrospector(tokens, store);
         this.replayGuard = store.replayGuard();
     }
 
@@ -48,7 +47,7 @@ public final class AgentRegistrar {
      * this IdP with scope {@code agents:write}.
      *
      * @throws InvalidTokenException the token is not a valid token of ours, is for another
-     *     audience than this IdP, was already used, or its trust policy has been deleted
+     *     audience than this IdP, was already used, was revoked, or its trust policy has been deleted
      * @throws InsufficientScopeException when it lacks the scope
      * @throws InvalidRequestException bad name or description (the token is not spent)
      */
@@ -59,10 +58,7 @@ public final class AgentRegistrar {
                     + ": only a bootstrap token (or the admin token) can register agents");
         }
         Agent agent = Agent.create(name, description, caller.provenance()); // a bad name must not spend the token
-        if (caller.policyId() == null || caller.jti() == null || trustPolicies.findById(caller.policyId()).isEmpty()) {
-            throw new InvalidTokenException(TokenFailure.POLICY_DELETED,
-                    "The bootstrap token's trust policy has been deleted: exchange a new OIDC token");
-        }
+        introspector.requireActive(caller); // introspection's rule: not revoked, policy not deleted
         if (!replayGuard.firstUse(tokens.issuer(), caller.jti(), caller.expiresAt().plus(SPENT_MARGIN))) {
             // The route logs the refusal (one line per refusal); who reused which token is detail.
             LOG.debug("agent registration denied createdBy={} jti={} reason=\"bootstrap token already used\"",

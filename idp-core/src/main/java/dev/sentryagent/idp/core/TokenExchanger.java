@@ -33,14 +33,14 @@ public final class TokenExchanger {
     private final PolicyGate gate;
     private final ReplayGuard replayGuard;
     private final AccessTokenIssuer tokens;
+    private final ExchangeListener listener;
 
     private TokenExchanger(Builder b, AccessTokenIssuer tokens) {
         this.providers = Map.copyOf(b.providers);
-        Map<String, String> types = new LinkedHashMap<>();
-        b.providers.forEach((name, provider) -> types.put(name, provider.type()));
-        this.gate = new PolicyGate(b.trustPolicies, b.agents, types);
+        this.gate = new PolicyGate(b.trustPolicies, b.agents, providerTypes());
         this.replayGuard = b.replayGuard;
         this.tokens = tokens;
+        this.listener = b.listener;
     }
 
     public static Builder builder() {
@@ -73,6 +73,7 @@ public final class TokenExchanger {
                     identity.provider(), identity.repository(), Names.loggable(identity.ref()),
                     Names.loggable(identity.event()), request.agentId() == null ? "bootstrap" : request.agentId(),
                     policy.id(), Names.loggable(identity.jti()), result.expiresAt());
+            tell(new ExchangeOutcome(request, identity, result, null));
             return result;
         } catch (IdpException e) {
             if (identity == null) {
@@ -85,7 +86,19 @@ public final class TokenExchanger {
                         Names.loggable(identity.event()), request.agentId() == null ? "bootstrap" : request.agentId(),
                         Names.loggable(identity.jti()), e.code().wireName(), Names.loggable(e.getMessage()));
             }
+            tell(new ExchangeOutcome(request, identity, null, e));
             throw e;
+        }
+    }
+
+    private void tell(ExchangeOutcome outcome) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.onExchange(outcome);
+        } catch (RuntimeException e) {
+            LOG.error("exchange listener failed; the exchange's answer stands", e);
         }
     }
 
@@ -169,6 +182,16 @@ public final class TokenExchanger {
     }
 
     /**
+     * {@return the configured providers' types by name ({@link OidcProvider#type()}), in the order
+     * they were given: what a {@link PolicyGate} over another view of the same store needs}
+     */
+    public Map<String, String> providerTypes() {
+        Map<String, String> types = new LinkedHashMap<>();
+        providers.forEach((name, provider) -> types.put(name, provider.type()));
+        return types;
+    }
+
+    /**
      * Settings of a {@link TokenExchanger}. Required: at least one provider, the stores (all at
      * once with {@link #store(IdpStore)}), and either an {@link #accessTokenIssuer(AccessTokenIssuer)}
      * or the settings it is built from here ({@link #issuer(String)} at least; the signing keys
@@ -184,6 +207,7 @@ public final class TokenExchanger {
         private AgentRepository agents;
         private ReplayGuard replayGuard;
         private SigningKeyStore signingKeys;
+        private ExchangeListener listener;
 
         private Builder() {
         }
@@ -281,6 +305,12 @@ public final class TokenExchanger {
 
         private Builder given(String setting) {
             issuerSettingGiven = setting;
+            return this;
+        }
+
+        /** Told every exchange's outcome, e.g. the audit trail ({@link AuditTrail}). */
+        public Builder listener(ExchangeListener listener) {
+            this.listener = listener;
             return this;
         }
 

@@ -38,7 +38,9 @@ public enum TokenFailure {
     /** A single-use token of this IdP (a bootstrap token) presented a second time. */
     ALREADY_USED("already_used"),
     /** The trust policy that admitted the token has been deleted since. */
-    POLICY_DELETED("policy_deleted");
+    POLICY_DELETED("policy_deleted"),
+    /** An access token of ours was revoked, or its agent deleted, since it was issued. */
+    REVOKED("revoked");
 
     private final String code;
 

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Rotation: a new key is published before it signs, and an old key outlives every token it signed. */
+/**
+ * Rotation: an automatic new key is published before it signs, an explicit one signs at once, and
+ * an old key outlives every token it signed, then leaves the store.
+ */
 class SigningKeyRotationTest {
     static final String IDP = "https://idp.example.test";
     MutableClock clock = MutableClock.now();
@@ -47,21 +50,22 @@ class SigningKeyRotationTest {
     }
 
     @Test
-    void rotateThenNewKeyPublishedAtOnceButSignsOnlyAfterActivationDelay() throws Exception {
+    void rotateThenNewKeySignsAtOnceAndOldKeyLeavesJwksAndStoreAfterItsTokensExpired() throws Exception {
         String oldKid = kidOfNewToken();
-        exchanger.accessTokenIssuer().rotateSigningKey();
-        assertThat(publishedKids()).hasSize(2).contains(oldKid);
-        assertThat(kidOfNewToken()).isEqualTo(oldKid);
+        String newKid = exchanger.accessTokenIssuer().rotateSigningKey().kid();
+        assertThat(publishedKids()).containsExactly(newKid, oldKid);
+        assertThat(kidOfNewToken()).isEqualTo(newKid);
+        assertThat(exchanger.accessTokenIssuer().signingKeys()).extracting(SigningKeyInfo::status).containsExactly("active", "published");
 
         clock.advance(Duration.ofSeconds(61));
-        String newKid = kidOfNewToken();
-        assertThat(newKid).isNotEqualTo(oldKid);
-        assertThat(publishedKids()).containsExactly(newKid, oldKid);
-
+        assertThat(kidOfNewToken()).isEqualTo(newKid);
         clock.advance(Duration.ofMinutes(64));
         assertThat(publishedKids()).containsExactly(newKid, oldKid);
+        assertThat(store.signingKeys().loadAll()).hasSize(2);
         clock.advance(Duration.ofMinutes(2));
         assertThat(publishedKids()).containsExactly(newKid);
+        assertThat(store.signingKeys().loadAll()).extracting(dev.sentryagent.idp.core.spi.SigningKey::kid)
+                .containsExactly(newKid);
     }
 
     @Test

@@ -1,9 +1,12 @@
 package dev.sentryagent.idp.javalin;
 
+import dev.sentryagent.idp.core.AuditTrail;
 import dev.sentryagent.idp.core.TokenExchanger;
 import dev.sentryagent.idp.core.spi.IdpStore;
+import dev.sentryagent.idp.javalin.internal.AuditedStore;
 import dev.sentryagent.idp.javalin.internal.ErrorResponses;
 import dev.sentryagent.idp.javalin.internal.MethodOverrides;
+import dev.sentryagent.idp.javalin.internal.Housekeeping;
 import dev.sentryagent.idp.javalin.internal.Routes;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.JavalinState;
@@ -14,6 +17,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 
@@ -29,15 +34,27 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
  * Method override headers ({@code X-HTTP-Method-Override} and the like) are removed from every
  * request of the app before routing: the method is the request line's.
  * Without an admin token, the admin routes answer 503 and say why.
+ *
+ * <p>Audit: admin changes, revocations and rotations are recorded by the plugin's
+ * {@link AuditTrail} (its own on the store's audit log, unless {@link Builder#auditTrail} gives
+ * one). Exchange outcomes are recorded when the exchanger was built with the same trail as its
+ * {@link TokenExchanger.Builder#listener listener}. The plugin purges expired revocations and old
+ * audit events every minute while the server runs, and closes the trail when it stops.
  */
 public final class IdpPlugin extends Plugin<Void> {
     /** The largest request body the routes read (64 KiB); a larger one is answered 413. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final Routes routes;
+    private final AuditTrail audit;
+    private final Housekeeping housekeeping;
 
     private IdpPlugin(Builder b) {
-        this.routes = new Routes(b.exchanger, b.store, b.adminToken, openApiDocument());
+        this.audit = b.auditTrail != null ? b.auditTrail : AuditTrail.builder().log(b.store.auditLog()).build();
+        IdpStore audited = new AuditedStore(b.store, audit);
+        this.routes = new Routes(b.exchanger, audited, b.adminToken, openApiDocument(), audit, b.introspectionToken,
+                b.trustedProxies);
+        this.housekeeping = new Housekeeping(b.store.revocations(), audit, Clock.systemUTC(), Duration.ofMinutes(1));
     }
 
     /** @return a builder; the exchanger and the store are required */
@@ -51,6 +68,20 @@ public final class IdpPlugin extends Plugin<Void> {
         state.jetty.modifyServletContextHandler(context -> context.addFilter(
                 new FilterHolder(new MethodOverrides()), "/*", EnumSet.of(DispatcherType.REQUEST)));
         routes.register(state.routes);
+        state.events.serverStarted(housekeeping::start);
+        state.events.serverStopped(() -> {
+            housekeeping.close();
+            audit.close();
+        });
+    }
+
+    /**
+     * The trail that records this plugin's audit events.
+     *
+     * @return the trail
+     */
+    public AuditTrail auditTrail() {
+        return audit;
     }
 
     @Override
@@ -106,6 +137,9 @@ public final class IdpPlugin extends Plugin<Void> {
         private TokenExchanger exchanger;
         private IdpStore store;
         private AdminToken adminToken;
+        private AdminToken introspectionToken;
+        private AuditTrail auditTrail;
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
         private Builder() {
         }
@@ -138,6 +172,40 @@ public final class IdpPlugin extends Plugin<Void> {
          */
         public Builder adminToken(AdminToken adminToken) {
             this.adminToken = adminToken;
+            return this;
+        }
+
+        /**
+         * A second secret, for resource servers, that may call the introspection endpoint and
+         * nothing else (validated like the admin token); the admin token may introspect too.
+         *
+         * @param introspectionToken the secret, or null
+         * @return this builder
+         */
+        public Builder introspectionToken(AdminToken introspectionToken) {
+            this.introspectionToken = introspectionToken;
+            return this;
+        }
+
+        /**
+         * The trail for audit events; pass the same one to the exchanger's {@code listener}.
+         *
+         * @param auditTrail the trail, or null for one of the plugin's own on the store's audit log
+         * @return this builder
+         */
+        public Builder auditTrail(AuditTrail auditTrail) {
+            this.auditTrail = auditTrail;
+            return this;
+        }
+
+        /**
+         * The proxies whose {@code X-Forwarded-For} names the client in audit events; default none.
+         *
+         * @param trustedProxies the proxies, or null for none
+         * @return this builder
+         */
+        public Builder trustedProxies(TrustedProxies trustedProxies) {
+            this.trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
             return this;
         }
 

@@ -4,13 +4,17 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sentryagent.idp.core.UnavailableException;
 import dev.sentryagent.idp.core.spi.AgentRepository;
+import dev.sentryagent.idp.core.spi.AuditLog;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
+import dev.sentryagent.idp.core.spi.RevocationList;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
 import dev.sentryagent.idp.jdbc.internal.H2Files;
 import dev.sentryagent.idp.jdbc.internal.JdbcAgents;
+import dev.sentryagent.idp.jdbc.internal.JdbcAuditLog;
 import dev.sentryagent.idp.jdbc.internal.JdbcReplayGuard;
+import dev.sentryagent.idp.jdbc.internal.JdbcRevocations;
 import dev.sentryagent.idp.jdbc.internal.JdbcSigningKeys;
 import dev.sentryagent.idp.jdbc.internal.JdbcTrustPolicies;
 import dev.sentryagent.idp.jdbc.internal.KeyProtector;
@@ -55,6 +59,8 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
     private final JdbcAgents agents;
     private final JdbcReplayGuard replayGuard;
     private final JdbcSigningKeys signingKeys;
+    private final JdbcRevocations revocations;
+    private final JdbcAuditLog auditLog;
     private final String description;
 
     private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, KeyProtector protector, Clock clock,
@@ -65,6 +71,8 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         this.agents = new JdbcAgents(sql);
         this.replayGuard = new JdbcReplayGuard(sql, clock);
         this.signingKeys = new JdbcSigningKeys(sql, protector);
+        this.revocations = new JdbcRevocations(sql);
+        this.auditLog = new JdbcAuditLog(sql);
         this.description = description;
     }
 
@@ -126,6 +134,16 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
     @Override
     public SigningKeyStore signingKeys() {
         return signingKeys;
+    }
+
+    @Override
+    public RevocationList revocations() {
+        return revocations;
+    }
+
+    @Override
+    public AuditLog auditLog() {
+        return auditLog;
     }
 
     @Override

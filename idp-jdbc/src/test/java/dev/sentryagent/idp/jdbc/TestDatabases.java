@@ -49,7 +49,7 @@ public final class TestDatabases {
     public static void emptyPostgres() {
         try (Connection c = DriverManager.getConnection(postgresUrl(), postgresUser(), postgresPassword());
              Statement s = c.createStatement()) {
-            s.execute("TRUNCATE oidc_trust_policies, agents, oidc_replay, signing_keys");
+            s.execute("TRUNCATE oidc_trust_policies, agents, oidc_replay, signing_keys, token_revocations, audit_events");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot empty the test database", e);
         }

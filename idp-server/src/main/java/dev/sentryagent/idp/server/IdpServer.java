@@ -1,5 +1,6 @@
 package dev.sentryagent.idp.server;
 
+import dev.sentryagent.idp.core.AuditTrail;
 import dev.sentryagent.idp.core.GitHubProvider;
 import dev.sentryagent.idp.core.GitLabProvider;
 import dev.sentryagent.idp.core.OidcProviderBuilder;
@@ -73,11 +74,13 @@ public final class IdpServer implements AutoCloseable {
         JdbcStore store = JdbcStore.builder().url(config.dbUrl()).user(config.dbUser()).password(config.dbPassword())
                 .keyEncryptionKey(config.keyEncryptionKey()).build();
         try {
+            AuditTrail audit = AuditTrail.builder().log(store.auditLog()).retention(config.auditRetention()).build();
             TokenExchanger.Builder exchangerBuilder = TokenExchanger.builder()
                     .issuer(config.issuer())
                     .store(store)
                     .tokenTtl(config.tokenTtl())
-                    .signingAlgorithm(config.signingAlgorithm());
+                    .signingAlgorithm(config.signingAlgorithm())
+                    .listener(audit);
             for (ProviderSettings p : config.providers()) {
                 exchangerBuilder.provider(ProviderSettings.GITLAB.equals(p.type())
                         ? configure(GitLabProvider.builder(), p, config.clockSkew()).build()
@@ -86,7 +89,8 @@ public final class IdpServer implements AutoCloseable {
             TokenExchanger exchanger = exchangerBuilder.build();
             exchanger.accessTokenIssuer().jwksJson(); // creates the first signing key now, not on the first request
             IdpPlugin plugin = IdpPlugin.builder().exchanger(exchanger).store(store).adminToken(config.adminToken())
-                    .build();
+                    .introspectionToken(config.introspectionToken()).auditTrail(audit)
+                    .trustedProxies(config.trustedProxies()).build();
             Javalin app = Javalin.create(javalin -> {
                 HttpSettings.apply(javalin);
                 javalin.jetty.host = config.host();

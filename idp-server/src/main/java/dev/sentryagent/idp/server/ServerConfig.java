@@ -5,6 +5,7 @@ import dev.sentryagent.idp.core.GitLabProvider;
 import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.core.Settings;
 import dev.sentryagent.idp.javalin.AdminToken;
+import dev.sentryagent.idp.javalin.TrustedProxies;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import dev.sentryagent.idp.jdbc.JdbcUrls;
 import java.net.InetAddress;
@@ -44,15 +45,21 @@ import java.util.regex.Pattern;
  * @param requestTimeout {@code IDP_REQUEST_TIMEOUT}: a request not fully received by then is cut off
  * @param providers {@code IDP_PROVIDERS} and each one's {@code IDP_PROVIDER_<NAME>_...} variables; null
  *     or empty: one provider {@code github} of {@code githubIssuer}, {@code githubJwksUrl} and {@code audience}
+ * @param introspectionToken {@code IDP_INTROSPECTION_TOKEN}, or null: only the admin token introspects
+ * @param auditRetention {@code IDP_AUDIT_RETENTION}, default 30 days
+ * @param trustedProxies {@code IDP_TRUSTED_PROXIES}: whose {@code X-Forwarded-For} names the client
  */
 public record ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
                            AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
                            Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,
-                           String host, Duration requestTimeout, List<ProviderSettings> providers) {
+                           String host, Duration requestTimeout, List<ProviderSettings> providers,
+                           AdminToken introspectionToken, Duration auditRetention, TrustedProxies trustedProxies) {
     /** {@code IDP_HOST}'s default: every interface. */
     public static final String DEFAULT_HOST = "0.0.0.0";
     /** {@code IDP_REQUEST_TIMEOUT}'s default. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The default audit retention. */
+    public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(30);
 
     private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9-]{1,32}");
 
@@ -63,21 +70,26 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                 ? List.of(new ProviderSettings(ProviderSettings.GITHUB, ProviderSettings.GITHUB, githubIssuer,
                 githubJwksUrl, audience))
                 : List.copyOf(providers);
+        auditRetention = auditRetention == null ? DEFAULT_AUDIT_RETENTION : auditRetention;
+        trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
     }
 
     /** Settings with the one provider {@code github} of {@code githubIssuer}, {@code githubJwksUrl} and {@code audience}. */
     public ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
                         AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
                         Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,
-                        String host, Duration requestTimeout) {
+                        String host, Duration requestTimeout, AdminToken introspectionToken,
+                        Duration auditRetention, TrustedProxies trustedProxies) {
         this(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer, githubJwksUrl, tokenTtl,
-                clockSkew, signingAlgorithm, keyEncryptionKey, host, requestTimeout, null);
+                clockSkew, signingAlgorithm, keyEncryptionKey, host, requestTimeout, null, introspectionToken,
+                auditRetention, trustedProxies);
     }
 
     /** These settings with {@code providers} trusted instead (the {@code github*} fields are then ignored). */
     public ServerConfig withProviders(List<ProviderSettings> providers) {
         return new ServerConfig(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer,
-                githubJwksUrl, tokenTtl, clockSkew, signingAlgorithm, keyEncryptionKey, host, requestTimeout, providers);
+                githubJwksUrl, tokenTtl, clockSkew, signingAlgorithm, keyEncryptionKey, host, requestTimeout, providers,
+                introspectionToken, auditRetention, trustedProxies);
     }
 
     /** Settings as version 1 had them: bound to every interface, the default request timeout. */
@@ -86,6 +98,15 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                         Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey) {
         this(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer, githubJwksUrl, tokenTtl,
                 clockSkew, signingAlgorithm, keyEncryptionKey, DEFAULT_HOST, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** Settings without an introspection token, with the default audit retention and no trusted proxy. */
+    public ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
+                        AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
+                        Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,
+                        String host, Duration requestTimeout) {
+        this(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer, githubJwksUrl, tokenTtl,
+                clockSkew, signingAlgorithm, keyEncryptionKey, host, requestTimeout, null, null, null, null);
     }
 
     /**
@@ -136,6 +157,28 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                         + "(e.g. openssl rand -base64 32)");
             }
         }
+        String introspection = env.get("IDP_INTROSPECTION_TOKEN");
+        AdminToken introspectionToken = null;
+        if (introspection != null && !introspection.isEmpty()) {
+            try {
+                introspectionToken = AdminToken.parse(introspection);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("IDP_INTROSPECTION_TOKEN: " + e.getMessage().replace("admin token",
+                        "introspection token"));
+            }
+            if (adminToken != null && admin.equals(introspection)) {
+                throw new IllegalArgumentException("IDP_INTROSPECTION_TOKEN must differ from IDP_ADMIN_TOKEN");
+            }
+        }
+        Duration auditRetention = duration("IDP_AUDIT_RETENTION", value(env, "IDP_AUDIT_RETENTION", "P30D"),
+                Duration.ofHours(1), Duration.ofDays(3650));
+        TrustedProxies proxies;
+        try {
+            proxies = TrustedProxies.parse(env.get("IDP_TRUSTED_PROXIES"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("IDP_TRUSTED_PROXIES: " + e.getMessage()
+                    + "; give comma-separated IP addresses or CIDR ranges");
+        }
         if (kek == null && !Settings.isLoopback(URI.create(issuer).getHost())) {
             // Without it, anyone who can read the database file can mint tokens this IdP accepts.
             throw new IllegalArgumentException("IDP_KEY_ENCRYPTION_KEY is required when IDP_ISSUER is not a loopback "
@@ -146,7 +189,7 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                 Duration.ofSeconds(1), Duration.ofMinutes(5));
         return new ServerConfig(port, issuer, audience, dbUrl, env.getOrDefault("IDP_DB_USER", ""),
                 env.getOrDefault("IDP_DB_PASSWORD", ""), adminToken, githubIssuer, githubJwks, ttl, skew, algorithm, kek,
-                host, requestTimeout, providers);
+                host, requestTimeout, providers, introspectionToken, auditRetention, proxies);
     }
 
     /**
@@ -265,6 +308,7 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                 + JdbcUrls.withoutCredentials(dbUrl) + ", admin=" + (adminToken != null) + ", githubIssuer=" + githubIssuer
                 + ", tokenTtl=" + tokenTtl + ", clockSkew=" + clockSkew + ", algorithm=" + signingAlgorithm.jwsName()
                 + ", keyEncryption=" + (keyEncryptionKey != null) + ", host=" + host + ", requestTimeout="
-                + requestTimeout + ", providers=" + providers + "]";
+                + requestTimeout + ", providers=" + providers + ", introspection=" + (introspectionToken != null)
+                + ", auditRetention=" + auditRetention + ", trustedProxies=" + trustedProxies + "]";
     }
 }

@@ -48,4 +48,50 @@ class TwoServersIT {
             }
         }
     }
+
+    static final String INTROSPECTION = "two-servers-introspection-secret-01234";
+
+    static Http.Response form(Http http, String path, String token, String bearer) {
+        return http.send("POST", path, "application/x-www-form-urlencoded",
+                "token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8), bearer);
+    }
+
+    @Test
+    void tokenRevokedOnOneServerIsInactiveOnTheOtherAndARotationOnOneIsAcceptedByTheOther() throws Exception {
+        try (LocalPostgres postgres = LocalPostgres.start();
+             FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
+            Map<String, String> env = Map.of(
+                    "IDP_ISSUER", ISSUER,
+                    "IDP_KEY_ENCRYPTION_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]),
+                    "IDP_DB_URL", postgres.jdbcUrl(),
+                    "IDP_DB_USER", postgres.user(),
+                    "IDP_ADMIN_TOKEN", ADMIN,
+                    "IDP_INTROSPECTION_TOKEN", INTROSPECTION,
+                    "IDP_GITHUB_ISSUER", github.issuer());
+            try (ServerProcess a = ServerProcess.start(env, dir); ServerProcess b = ServerProcess.start(env, dir)) {
+                assertThat(a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
+                        .status()).isEqualTo(201);
+                String token = a.http.exchange(github.token().mint(), null).json().get("access_token").asText();
+                assertThat(form(b.http, "/api/v1/oidc/introspect", token, INTROSPECTION).json().get("active").asBoolean())
+                        .isTrue();
+
+                Http.Response revoked = form(a.http, "/api/v1/oidc/revoke", token, null);
+                assertThat(revoked.status()).isEqualTo(200);
+
+                assertThat(form(b.http, "/api/v1/oidc/introspect", token, INTROSPECTION).body())
+                        .isEqualTo("{\"active\":false}");
+                HttpContractTest.assertError(b.http.postJson("/api/v1/agents", map("name", "revoked"), token), 401,
+                        "invalid_token", "The access token has been revoked");
+
+                // A rotation on a signs at once; b has not reloaded its ring yet, but an unknown kid makes it reload.
+                String kid = a.http.postJson("/api/v1/keys/rotate", "{}", ADMIN).json().get("kid").asText();
+                String fresh = a.http.exchange(github.token().mint(), null).json().get("access_token").asText();
+                assertThat(org.jose4j.jws.JsonWebSignature.fromCompactSerialization(fresh).getKeyIdHeaderValue())
+                        .isEqualTo(kid);
+                assertThat(b.http.postJson("/api/v1/agents", map("name", "new-key"), fresh).status())
+                        .as("a token signed by a's new key is accepted by b at once").isEqualTo(201);
+                assertThat(ServerProcess.kids(b.http.get("/.well-known/jwks.json", null).body())).contains(kid).hasSize(2);
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.sentryagent.idp.core.internal;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
+import dev.sentryagent.idp.core.SigningKeyInfo;
 import dev.sentryagent.idp.core.spi.SigningKey;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import java.security.GeneralSecurityException;
@@ -18,7 +19,9 @@ import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jws.JsonWebSignatureAlgorithm;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,16 @@ import org.slf4j.LoggerFactory;
  * every {@code refresh}). A new key is published at once but signs only after
  * {@code activationDelay}, so that every server publishes it before any token carries it. A key
  * that has been replaced stays published for {@code retention} (the longest token lifetime plus
- * skew), so rotation never breaks a token already issued.
+ * skew), so rotation never breaks a token already issued; after that it is deleted from the store,
+ * private key and all, by the first server that reloads the ring.
+ *
+ * <p>An explicit {@link #rotate()} is the exception to "published before it signs": the new key
+ * signs on this server at once (the operator rotates because the old key must stop signing), and
+ * on every other server once it reloads and the activation delay has passed. Until a server has
+ * reloaded, a token signed with the new key reaches it with an unknown {@code kid}: its
+ * {@link #verificationKeyResolver()} then reloads the ring (at most once a second) instead of
+ * refusing the token. A resource server that caches our JWKS and does not refetch on an unknown
+ * {@code kid} refuses such tokens until its cache expires (the JWKS says max-age 30 s).
  */
 public final class SigningKeyRing {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyRing.class);
@@ -57,6 +69,8 @@ public final class SigningKeyRing {
     private final Duration activationDelay;
     private final Clock clock;
     private volatile Ring ring;
+    private volatile String rotatedKid;
+    private volatile Instant lastUnknownKidReload = Instant.EPOCH;
 
     /** {@code tokenType} is the {@code typ} header of every token the ring's keys sign. */
     public SigningKeyRing(SigningKeyStore store, SigningAlgorithm algorithm, String tokenType, Duration retention,
@@ -91,11 +105,60 @@ public final class SigningKeyRing {
         return active;
     }
 
-    /** Adds a new key now; it signs once every server has had time to publish it. */
-    public synchronized void rotate() {
+    /**
+     * Adds a new key now; it signs on this server from now on, on the others once they reload
+     * (see the class comment).
+     */
+    public synchronized LoadedKey rotate() {
         load();
-        add(clock.instant());
+        SigningKey key = add(clock.instant());
+        rotatedKid = key.kid();
+        Ring r = load();
+        return r.keys().stream().filter(k -> k.kid().equals(key.kid())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the new signing key " + key.kid() + " cannot be loaded"));
+    }
+
+    /** The published keys, newest first, with which one signs now. */
+    public List<SigningKeyInfo> describe() {
+        LoadedKey active = current();
+        List<SigningKeyInfo> out = new ArrayList<>();
+        for (LoadedKey key : published()) {
+            out.add(new SigningKeyInfo(key.kid(), key.algorithm().jwsName(), key.stored().createdAt(),
+                    key.kid().equals(active.kid())));
+        }
+        return out;
+    }
+
+    /**
+     * Resolves the key of an access token's {@code kid} among the published keys; an unknown
+     * {@code kid} reloads the ring first (at most once a second, so forged kids cannot flood the
+     * store), as another server may have just rotated.
+     */
+    public VerificationKeyResolver verificationKeyResolver() {
+        return (jws, nestingContext) -> {
+            String kid = jws.getKeyIdHeaderValue();
+            for (int attempt = 0; attempt < 2; attempt++) {
+                for (LoadedKey key : published()) {
+                    if (key.kid().equals(kid)) {
+                        return key.publicJwk().getKey();
+                    }
+                }
+                if (attempt == 0 && !reloadForUnknownKid()) {
+                    break;
+                }
+            }
+            throw new UnresolvableKeyException("no published signing key has kid " + Names.quote(kid));
+        };
+    }
+
+    private synchronized boolean reloadForUnknownKid() {
+        Instant now = clock.instant();
+        if (now.isBefore(lastUnknownKidReload.plusSeconds(1))) {
+            return false;
+        }
+        lastUnknownKidReload = now;
         load();
+        return true;
     }
 
     /** The public keys to publish, newest first. */
@@ -130,6 +193,7 @@ public final class SigningKeyRing {
 
     private LoadedKey active(Ring r, Instant now) {
         LoadedKey newest = null;
+        LoadedKey rotated = null;
         for (LoadedKey key : r.keys()) {
             if (key.algorithm() != algorithm) {
                 continue;
@@ -137,6 +201,13 @@ public final class SigningKeyRing {
             if (!key.stored().createdAt().plus(activationDelay).isAfter(now) || newest == null) {
                 newest = key;
             }
+            if (key.kid().equals(rotatedKid)) {
+                rotated = key;
+            }
+        }
+        // The key this server rotated to signs at once, unless a newer one has become active since.
+        if (rotated != null && (newest == null || !newest.stored().createdAt().isAfter(rotated.stored().createdAt()))) {
+            return rotated;
         }
         return newest;
     }
@@ -183,9 +254,36 @@ public final class SigningKeyRing {
             }
         }
         keys.sort(Comparator.comparing((LoadedKey k) -> k.stored().createdAt()).thenComparing(LoadedKey::kid));
+        retire(keys);
         Ring r = new Ring(List.copyOf(keys), clock.instant());
         ring = r;
         return r;
+    }
+
+    /**
+     * Deletes from the store, and from {@code keys}, every key that no token it signed can still
+     * be valid for: replaced longer ago than the activation delay plus the retention. The same rule
+     * as {@link #published()}, so a key leaves the JWKS and the store together.
+     */
+    private void retire(List<LoadedKey> keys) {
+        Instant now = clock.instant();
+        List<LoadedKey> retired = new ArrayList<>();
+        for (int i = 0; i < keys.size() - 1; i++) {
+            if (!keys.get(i + 1).stored().createdAt().plus(activationDelay).plus(retention).isAfter(now)) {
+                retired.add(keys.get(i));
+            }
+        }
+        keys.removeAll(retired);
+        for (LoadedKey old : retired) {
+            try {
+                if (store.delete(old.kid())) {
+                    LOG.info("signing-key kid={} retired: every token it signed has expired; private key deleted",
+                            old.kid());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("signing-key kid={} could not be deleted; will try again: {}", old.kid(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -211,8 +309,10 @@ public final class SigningKeyRing {
         }
     }
 
-    private void add(Instant now) {
-        // A new key is always strictly newer than every stored key, so "newest" is never a tie.
+    private SigningKey add(Instant now) {
+        // A new key is always strictly newer than every stored key, so "newest" is never a tie;
+        // in milliseconds, as stores keep them (else two keys of one millisecond would tie once stored).
+        now = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Ring r = ring;
         if (r != null && !r.keys().isEmpty()) {
             Instant newest = r.keys().get(r.keys().size() - 1).stored().createdAt();
@@ -225,5 +325,6 @@ public final class SigningKeyRing {
                 pair.getPrivate().getEncoded(), pair.getPublic().getEncoded(), now);
         store.add(key);
         LOG.info("signing-key kid={} algorithm={} created", key.kid(), key.algorithm());
+        return key;
     }
 }

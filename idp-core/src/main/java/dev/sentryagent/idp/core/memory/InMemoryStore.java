@@ -9,8 +9,10 @@ import dev.sentryagent.idp.core.RepositoryIds;
 import dev.sentryagent.idp.core.TrustPolicy;
 import dev.sentryagent.idp.core.TrustPolicyQuery;
 import dev.sentryagent.idp.core.spi.AgentRepository;
+import dev.sentryagent.idp.core.spi.AuditLog;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
+import dev.sentryagent.idp.core.spi.RevocationList;
 import dev.sentryagent.idp.core.spi.SigningKey;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
@@ -62,6 +64,8 @@ public final class InMemoryStore implements IdpStore {
         }
     };
     private final SigningKeyStore signingKeys = new Keys();
+    private final RevocationList revocations = new InMemoryRevocationList();
+    private final AuditLog auditLog = new InMemoryAuditLog();
 
     /** An empty store on the system clock. */
     public InMemoryStore() {
@@ -95,6 +99,16 @@ public final class InMemoryStore implements IdpStore {
     @Override
     public SigningKeyStore signingKeys() {
         return signingKeys;
+    }
+
+    @Override
+    public RevocationList revocations() {
+        return revocations;
+    }
+
+    @Override
+    public AuditLog auditLog() {
+        return auditLog;
     }
 
     @Override
@@ -291,6 +305,13 @@ public final class InMemoryStore implements IdpStore {
                     throw new IllegalStateException("a signing key with kid " + key.kid() + " already exists");
                 }
                 keys.add(key);
+            }
+        }
+
+        @Override
+        public boolean delete(String kid) {
+            synchronized (keys) {
+                return keys.removeIf(k -> k.kid().equals(kid));
             }
         }
     }

@@ -15,6 +15,12 @@ public interface IdpStore {
     /** {@return this IdP's signing keys, the same object on every call} */
     SigningKeyStore signingKeys();
 
+    /** The revoked access tokens, shared by every server on this store. */
+    RevocationList revocations();
+
+    /** The audit events. */
+    AuditLog auditLog();
+
     /**
      * Checks that the store answers.
      *

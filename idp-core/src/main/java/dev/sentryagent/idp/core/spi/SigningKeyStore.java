@@ -18,4 +18,10 @@ public interface SigningKeyStore {
      * @param key the new key
      */
     void add(SigningKey key);
+
+    /**
+     * Deletes a key, private key and all, once no token it signed can still be valid; false when
+     * there was none (another server may have deleted it first).
+     */
+    boolean delete(String kid);
 }

@@ -48,4 +48,17 @@ public abstract class SigningKeyStoreContract extends StoreContract {
         assertThatThrownBy(() -> keys.add(key("kid-1", Instant.now()))).isInstanceOf(RuntimeException.class);
         assertThat(keys.loadAll()).hasSize(1);
     }
+
+    @Test
+    void deleteThenKeyAndItsPrivateKeyGoneAndSecondDeleteFalse() {
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        SigningKey old = key("kid-old", t.minusSeconds(60));
+        SigningKey current = key("kid-new", t);
+        keys.add(old);
+        keys.add(current);
+        assertThat(keys.delete("kid-old")).isTrue();
+        assertThat(keys.loadAll()).containsExactly(current);
+        assertThat(keys.delete("kid-old")).isFalse();
+        assertThat(keys.delete("never-existed")).isFalse();
+    }
 }

@@ -66,6 +66,11 @@ public final class Authorization {
         }
     }
 
+    /** True when the server has an admin token (else the admin routes answer 503). */
+    public boolean adminEnabled() {
+        return adminToken != null;
+    }
+
     /** True when {@code bearer} is the administrator's token. */
     public boolean isAdmin(String bearer) {
         return adminToken != null && bearer != null && adminToken.matches(bearer);

@@ -2,12 +2,11 @@ package dev.sentryagent.idp.javalin.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sentryagent.idp.core.AccessTokenIssuer;
-import dev.sentryagent.idp.core.Scopes;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
-/** The public documents (discovery, JWKS, OpenAPI) and the health check. */
+/** The public documents (discovery and RFC 8414 metadata, JWKS, OpenAPI) and the health check. */
 final class DocumentRoutes {
     private final AccessTokenIssuer tokens;
     private final IdpStore store;
@@ -21,6 +20,7 @@ final class DocumentRoutes {
 
     void register(JavalinDefaultRoutingApi routes) {
         routes.get("/.well-known/openid-configuration", ErrorResponses.guard(this::discovery));
+        routes.get("/.well-known/oauth-authorization-server", ErrorResponses.guard(this::discovery));
         routes.get("/.well-known/jwks.json", ErrorResponses.guard(this::jwks));
         routes.get("/health", ErrorResponses.guard(this::health));
         routes.get(Routes.API + "/openapi.json", ErrorResponses.guard(ctx ->
@@ -28,17 +28,8 @@ final class DocumentRoutes {
     }
 
     private void discovery(Context ctx) {
-        String base = tokens.issuer().replaceAll("/+$", "");
-        ObjectNode doc = Json.MAPPER.createObjectNode();
-        doc.put("issuer", tokens.issuer());
-        doc.put("token_endpoint", base + Routes.API + "/oidc/token");
-        doc.put("jwks_uri", base + "/.well-known/jwks.json");
-        doc.putArray("grant_types_supported").add(ExchangeRequestConverter.TOKEN_EXCHANGE_GRANT);
-        doc.putArray("token_endpoint_auth_methods_supported").add("none");
-        doc.putArray("scopes_supported").add(Scopes.AGENTS_WRITE).add(Scopes.AGENT);
-        doc.putArray("response_types_supported").add("token");
         ctx.header("Cache-Control", "public, max-age=300");
-        Json.respond(ctx, 200, doc);
+        Json.respond(ctx, 200, AuthorizationServerMetadata.document(tokens.issuer()));
     }
 
     private void jwks(Context ctx) {

@@ -69,16 +69,20 @@ public final class Fields {
 
     /** The {@code limit} and {@code cursor} query parameters. */
     public static PageRequest page(Context ctx) {
+        return PageRequest.of(limit(ctx), ctx.queryParam("cursor"));
+    }
+
+    /** The {@code limit} query parameter as a number, default {@link PageRequest#DEFAULT_LIMIT} (its range is the page's check). */
+    public static int limit(Context ctx) {
         String limit = ctx.queryParam("limit");
-        int n = PageRequest.DEFAULT_LIMIT;
-        if (limit != null) {
-            try {
-                n = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                throw new InvalidRequestException("limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
-            }
+        if (limit == null) {
+            return PageRequest.DEFAULT_LIMIT;
         }
-        return PageRequest.of(n, ctx.queryParam("cursor"));
+        try {
+            return Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
+        }
     }
 
     /** Refuses a query parameter not among {@code allowed}, and one given twice. */
@@ -87,7 +91,7 @@ public final class Fields {
         for (String name : ctx.queryParamMap().keySet()) {
             if (!names.contains(name)) {
                 throw new InvalidRequestException("unknown query parameter \"" + Bodies.printable(name)
-                        + "\"; allowed: " + String.join(", ", allowed));
+                        + "\"; allowed: " + (allowed.length == 0 ? "none" : String.join(", ", allowed)));
             }
         }
         for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {

@@ -1,16 +1,21 @@
 package dev.sentryagent.idp.javalin.internal;
 
 import dev.sentryagent.idp.core.AgentRegistrar;
+import dev.sentryagent.idp.core.AuditTrail;
+import dev.sentryagent.idp.core.PolicyGate;
 import dev.sentryagent.idp.core.TokenExchanger;
+import dev.sentryagent.idp.core.TokenIntrospector;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.IdpPlugin;
+import dev.sentryagent.idp.javalin.TrustedProxies;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.List;
 
 /**
- * The routes of the HTTP contract, in four groups: token exchange, trust policies, agents, and the
- * documents with the health check. Each route converts its input, calls the library once, and
+ * The routes of the HTTP contract, in five groups: token exchange, trust policies, agents, the
+ * token lifecycle (revocation, introspection, signing keys, audit events), and the documents with
+ * the health check. Each route converts its input, calls the library once, and
  * maps the result; failures map to the wire in {@link ErrorResponses}. No rule of the IdP lives here.
  */
 public final class Routes {
@@ -29,7 +34,13 @@ public final class Routes {
             "GET " + API + "/agents",
             "GET " + API + "/agents/{id}",
             "DELETE " + API + "/agents/{id}",
+            "POST " + API + "/oidc/revoke",
+            "POST " + API + "/oidc/introspect",
+            "POST " + API + "/keys/rotate",
+            "GET " + API + "/keys",
+            "GET " + API + "/audit-events",
             "GET /.well-known/openid-configuration",
+            "GET /.well-known/oauth-authorization-server",
             "GET /.well-known/jwks.json",
             "GET /health",
             "GET " + API + "/openapi.json");
@@ -38,19 +49,31 @@ public final class Routes {
     private final TrustPolicyRoutes trustPolicies;
     private final AgentRoutes agents;
     private final DocumentRoutes documents;
+    private final TokenLifecycleRoutes lifecycle;
     private volatile RouteIndex index;
 
-    public Routes(TokenExchanger exchanger, IdpStore store, AdminToken adminToken, String openApi) {
+    /**
+     * {@code audit} records revocations, rotations and (through {@code store}, when it is audited) admin
+     * changes; {@code introspectionToken} may call introspection and nothing else.
+     */
+    public Routes(TokenExchanger exchanger, IdpStore store, AdminToken adminToken, String openApi, AuditTrail audit,
+                  AdminToken introspectionToken, TrustedProxies trustedProxies) {
         Authorization authorization = new Authorization(adminToken);
         this.tokenExchange = new TokenExchangeRoutes(exchanger);
-        this.trustPolicies = new TrustPolicyRoutes(store.trustPolicies(), exchanger, authorization);
+        // The exchanger's rules over this store, so that policies created here go through its decorators.
+        PolicyGate gate = new PolicyGate(store.trustPolicies(), store.agents(), exchanger.providerTypes());
+        this.trustPolicies = new TrustPolicyRoutes(store.trustPolicies(), gate, exchanger, authorization);
         this.agents = new AgentRoutes(store.agents(), new AgentRegistrar(exchanger.accessTokenIssuer(), store),
                 authorization);
         this.documents = new DocumentRoutes(exchanger.accessTokenIssuer(), store, openApi);
+        this.lifecycle = new TokenLifecycleRoutes(exchanger.accessTokenIssuer(),
+                new TokenIntrospector(exchanger.accessTokenIssuer(), store), audit, authorization, introspectionToken,
+                trustedProxies);
     }
 
     public void register(JavalinDefaultRoutingApi app) {
         RouteIndex routes = new RouteIndex(app);
+        lifecycle.register(routes); // first: its before-handler binds the client address for every route's audit events
         tokenExchange.register(routes);
         trustPolicies.register(routes);
         agents.register(routes);

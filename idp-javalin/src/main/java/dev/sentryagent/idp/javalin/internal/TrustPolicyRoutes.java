@@ -25,9 +25,11 @@ final class TrustPolicyRoutes {
     private final ExplainRoute explain;
     private final Authorization authorization;
 
-    TrustPolicyRoutes(TrustPolicyRepository policies, TokenExchanger exchanger, Authorization authorization) {
+    /** {@code gate} stores new policies in {@code policies} (the plugin's store, whose changes are audited). */
+    TrustPolicyRoutes(TrustPolicyRepository policies, PolicyGate gate, TokenExchanger exchanger,
+                      Authorization authorization) {
         this.policies = policies;
-        this.gate = exchanger.policyGate();
+        this.gate = gate;
         this.explain = new ExplainRoute(exchanger);
         this.authorization = authorization;
     }

@@ -84,4 +84,11 @@ public final class JdbcSigningKeys implements SigningKeyStore {
             }
         });
     }
+
+    @Override
+    public boolean delete(String kid) {
+        return sql.call(handle -> handle.createUpdate("DELETE FROM signing_keys WHERE kid = :kid")
+                .bind("kid", kid)
+                .execute()) > 0;
+    }
 }

@@ -1,0 +1,312 @@
+package dev.sentryagent.idp.core;
+
+import dev.sentryagent.idp.core.spi.AuditLog;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jose4j.json.JsonUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records audit events: one JSON line each on the logger {@value #LOGGER} at once, and into the
+ * store's {@link AuditLog} in batches, so that auditing adds no store round trip to the request
+ * that caused the event.
+ *
+ * <p>Events wait in a bounded queue ({@link Builder#queueCapacity(int)}) that one background
+ * thread drains, writing up to {@link Builder#batchSize(int)} events per multi-row insert. None is
+ * dropped silently: when the queue is full, the caller waits up to 50 ms for room, then writes its
+ * event itself (one round trip) and logs a warning; when the store refuses a batch, the writer
+ * retries it three times, then logs every event it could not store at ERROR (they are on the audit
+ * logger already). {@link #flush()} waits for what was recorded so far; {@link #close()} drains.
+ *
+ * <p>As an {@link ExchangeListener} it turns every exchange outcome into a {@code token.exchange}
+ * event; the HTTP layer names the client with {@link #bindOrigin(String, String)}.
+ */
+public final class AuditTrail implements ExchangeListener, AutoCloseable {
+    /** The logger that receives one JSON line per event. */
+    public static final String LOGGER = "sentryagent.audit";
+    private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
+    private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
+    private static final long OFFER_WAIT_MS = 50;
+
+    /**
+     * Where the request on this thread came from. A thread-local, set by the HTTP layer around
+     * each request, so that the exchanger's API stays free of HTTP details.
+     */
+    private static final ThreadLocal<String[]> ORIGIN = new ThreadLocal<>();
+
+    private final AuditLog log;
+    private final Duration retention;
+    private final Clock clock;
+    private final int batchSize;
+    private final BlockingQueue<AuditEvent> queue;
+    private final AtomicLong enqueued = new AtomicLong();
+    private final AtomicLong processed = new AtomicLong();
+    private final Object progress = new Object();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    private AuditTrail(Builder b) {
+        this.log = b.log;
+        this.retention = b.retention;
+        this.clock = b.clock;
+        this.batchSize = b.batchSize;
+        this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+        this.writer = new Thread(this::drain, "sentryagent-audit-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names the client of the request on the current thread: its address and {@code User-Agent}. */
+    public static void bindOrigin(String clientIp, String userAgent) {
+        ORIGIN.set(new String[] {clientIp, userAgent});
+    }
+
+    /** Forgets the current thread's client (at the end of a request). */
+    public static void clearOrigin() {
+        ORIGIN.remove();
+    }
+
+    /** A new event of {@code type} now, already carrying the current thread's client. */
+    public AuditEvent.Builder event(String type, String outcome) {
+        String[] origin = ORIGIN.get();
+        AuditEvent.Builder b = AuditEvent.builder(type, outcome, clock.instant());
+        return origin == null ? b : b.client(origin[0], origin[1]);
+    }
+
+    /** Logs the event's line now and queues it for the store. */
+    public void record(AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        AUDIT.info(JsonUtil.toJson(event.toMap()));
+        if (closed) {
+            writeNow(event, "the audit trail is closed");
+            return;
+        }
+        boolean queued;
+        try {
+            queued = queue.offer(event) || queue.offer(event, OFFER_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            queued = false;
+        }
+        if (queued) {
+            enqueued.incrementAndGet();
+        } else {
+            writeNow(event, "the audit queue is full");
+        }
+    }
+
+    private void writeNow(AuditEvent event, String why) {
+        LOG.warn("audit event {} written synchronously: {}", event.id(), why);
+        log.append(List.of(event));
+    }
+
+    @Override
+    public void onExchange(ExchangeOutcome outcome) {
+        ExchangeRequest request = outcome.request();
+        WorkloadIdentity identity = outcome.identity();
+        AuditEvent.Builder b = event(AuditEvent.TOKEN_EXCHANGE, outcome.allowed() ? AuditEvent.ALLOW : AuditEvent.DENY)
+                .provider(identity == null ? request.provider() : identity.provider())
+                .agentId(request.agentId())
+                .subjectTokenSha256(sha256Hex(request.token()));
+        if (identity != null) {
+            b.repository(identity.repository()).ref(identity.ref()).runId(identity.claims().get("run_id"));
+        }
+        if (outcome.allowed()) {
+            b.policyId(outcome.result().policyId()).tokenJti(jtiOf(outcome.result().accessToken()));
+        } else {
+            b.error(outcome.failure().code().wireName(), outcome.failure().getMessage());
+        }
+        record(b.build());
+    }
+
+    /** Lowercase hex SHA-256 of {@code token}'s UTF-8 bytes: how an event names a token without holding it. */
+    public static String sha256Hex(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The {@code jti} of an access token we just signed (so its payload is ours and well formed). */
+    private static String jtiOf(String accessToken) {
+        try {
+            String payload = accessToken.substring(accessToken.indexOf('.') + 1, accessToken.lastIndexOf('.'));
+            Object jti = JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8))
+                    .get("jti");
+            return jti instanceof String s ? s : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The store's events, newest first; everything this trail recorded before the call is included. */
+    public Page<AuditEvent> list(AuditQuery query) {
+        flush();
+        return log.list(query);
+    }
+
+    /** Deletes events older than the retention; returns how many. */
+    public int purgeExpired() {
+        Instant cutoff = clock.instant().minus(retention);
+        int total = 0;
+        int n;
+        do {
+            n = log.purgeBefore(cutoff, 1000);
+            total += n;
+        } while (n == 1000);
+        if (total > 0) {
+            LOG.info("audit retention {} purged {} events older than {}", retention, total, cutoff);
+        }
+        return total;
+    }
+
+    public Duration retention() {
+        return retention;
+    }
+
+    /** Waits (at most 5 s) until every event recorded before this call has been written or given up. */
+    public void flush() {
+        long target = enqueued.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        synchronized (progress) {
+            while (processed.get() < target && System.nanoTime() < deadline) {
+                try {
+                    progress.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void drain() {
+        List<AuditEvent> batch = new ArrayList<>(batchSize);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, batchSize - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                closed = true;
+            } finally {
+                processed.addAndGet(batch.size());
+                batch.clear();
+                synchronized (progress) {
+                    progress.notifyAll();
+                }
+            }
+        }
+    }
+
+    private void write(List<AuditEvent> batch) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                log.append(batch);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 4) {
+                    for (AuditEvent event : batch) {
+                        LOG.error("audit event {} could not be stored and is only in the audit log: {}", event.id(),
+                                JsonUtil.toJson(event.toMap()));
+                    }
+                    return;
+                }
+                LOG.warn("storing {} audit events failed (attempt {}); retrying: {}", batch.size(), attempt,
+                        e.getMessage());
+                Thread.sleep(200L * attempt);
+            }
+        }
+    }
+
+    /** Writes every queued event, then stops the writer. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Settings of an {@link AuditTrail}: the log is required. */
+    public static final class Builder {
+        private AuditLog log;
+        private Duration retention = Duration.ofDays(30);
+        private Clock clock = Clock.systemUTC();
+        private int queueCapacity = 10_000;
+        private int batchSize = 200;
+
+        private Builder() {
+        }
+
+        /** Where events are stored, e.g. the store's {@code auditLog()}. */
+        public Builder log(AuditLog log) {
+            this.log = log;
+            return this;
+        }
+
+        /** How long events are kept: at least one hour, default 30 days. */
+        public Builder retention(Duration retention) {
+            this.retention = retention;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Events that may wait for the writer: 1 to 1,000,000, default 10,000. */
+        public Builder queueCapacity(int capacity) {
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /** Events per insert: 1 to 1,000, default 200. */
+        public Builder batchSize(int size) {
+            this.batchSize = size;
+            return this;
+        }
+
+        public AuditTrail build() {
+            Objects.requireNonNull(log, "log");
+            Objects.requireNonNull(clock, "clock");
+            if (retention == null || retention.compareTo(Duration.ofHours(1)) < 0) {
+                throw new IllegalArgumentException("audit retention must be at least PT1H, got " + retention);
+            }
+            if (queueCapacity < 1 || queueCapacity > 1_000_000) {
+                throw new IllegalArgumentException("queueCapacity must be between 1 and 1000000, got " + queueCapacity);
+            }
+            if (batchSize < 1 || batchSize > 1000) {
+                throw new IllegalArgumentException("batchSize must be between 1 and 1000, got " + batchSize);
+            }
+            return new AuditTrail(this);
+        }
+    }
+}
