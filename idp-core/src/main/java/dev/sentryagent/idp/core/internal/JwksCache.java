@@ -269,7 +269,8 @@ public final class JwksCache {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 result.completeExceptionally(cause instanceof IOException || cause instanceof TimeoutException
-                        ? cause : new IOException("GET " + uri + " failed: " + cause.getMessage(), cause));
+                        ? cause : new IOException("GET " + uri + " failed: " + (cause.getMessage() == null
+                        ? "the connection failed" : cause.getMessage()), cause));
             } else if (response.statusCode() != 200) {
                 result.completeExceptionally(new IOException("GET " + uri + " answered HTTP " + response.statusCode()));
             } else {
@@ -278,10 +279,11 @@ public final class JwksCache {
             }
         });
         CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS).execute(() -> {
-            if (!result.isDone()) {
+            // Time out first: aborting the body fails the send at once, which would otherwise win the
+            // race and report the abort ("failed: null") instead of the deadline.
+            if (result.completeExceptionally(new TimeoutException())) {
                 body.abort();
                 sent.cancel(true);
-                result.completeExceptionally(new TimeoutException());
             }
         });
         return result;
