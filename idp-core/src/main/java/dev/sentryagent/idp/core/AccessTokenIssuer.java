@@ -89,7 +89,8 @@ public final class AccessTokenIssuer {
         }
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
         claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
-        claims.setJwtId(newJti());
+        String jti = newJti();
+        claims.setJwtId(jti);
         claims.setClaim("scope", scope);
         claims.setClaim("client_id", identity.provider() + ":" + identity.repository());
         Map<String, Object> act = new LinkedHashMap<>();
@@ -109,7 +110,7 @@ public final class AccessTokenIssuer {
             throw new SigningFailedException("Signing the access token failed", e);
         }
         return new ExchangeResult(token, Instant.ofEpochSecond(expiresAt.getEpochSecond()),
-                ttl.toSeconds(), scope, context.agentId(), context.policyId());
+                ttl.toSeconds(), scope, context.agentId(), context.policyId(), jti);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sentryagent.idp.core;
 
+import dev.sentryagent.idp.core.internal.TimeOrderedIds;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.UUID;
  * One audit event: a decision or a change, as the HTTP contract's section 5 describes it. Never
  * holds a token: a submitted OIDC token appears only as its SHA-256.
  *
- * @param id the event's id
+ * @param id the event's id: a time-ordered UUID (version 7), so ids sort as events happened
  * @param time when it happened, to the millisecond
  * @param type one of {@link #TYPES}
  * @param outcome {@code allow} or {@code deny} for an exchange, else {@code ok}
@@ -188,7 +189,7 @@ public record AuditEvent(UUID id, Instant time, String type, String outcome, Str
         }
 
         public AuditEvent build() {
-            return new AuditEvent(UUID.randomUUID(), time, type, outcome, provider, repository, ref, runId, agentId,
+            return new AuditEvent(TimeOrderedIds.at(time), time, type, outcome, provider, repository, ref, runId, agentId,
                     policyId, error, errorDescription, subjectTokenSha256, tokenJti, kid, clientIp, userAgent);
         }
     }

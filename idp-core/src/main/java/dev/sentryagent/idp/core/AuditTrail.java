@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jose4j.json.JsonUtil;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
     private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
     private static final long OFFER_WAIT_MS = 50;
+    /** How long the writer sleeps when it found nothing to write: the most an event waits for its batch. */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /**
      * Where the request on this thread came from. A thread-local, set by the HTTP layer around
@@ -130,7 +133,8 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
             b.repository(identity.repository()).ref(identity.ref()).runId(identity.claims().get("run_id"));
         }
         if (outcome.allowed()) {
-            b.policyId(outcome.result().policyId()).tokenJti(jtiOf(outcome.result().accessToken()));
+            String jti = outcome.result().jti();
+            b.policyId(outcome.result().policyId()).tokenJti(jti != null ? jti : jtiOf(outcome.result().accessToken()));
         } else {
             b.error(outcome.failure().code().wireName(), outcome.failure().getMessage());
         }
@@ -188,6 +192,7 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
     public void flush() {
         long target = enqueued.get();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        LockSupport.unpark(writer);
         synchronized (progress) {
             while (processed.get() < target && System.nanoTime() < deadline) {
                 try {
@@ -204,20 +209,27 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
         List<AuditEvent> batch = new ArrayList<>(batchSize);
         while (!closed || !queue.isEmpty()) {
             try {
-                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                queue.drainTo(batch, batchSize);
+                if (batch.isEmpty()) {
+                    // Sleep rather than block on the queue: a writer blocked in take() is woken by every
+                    // event (a futex call on the request thread, measurable under load); a sleeping one
+                    // costs producers nothing and collects a batch meanwhile. flush() and close() wake it.
+                    LockSupport.parkNanos(this, IDLE_NANOS);
+                    if (Thread.interrupted()) {
+                        closed = true;
+                    }
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, batchSize - 1);
                 write(batch);
             } catch (InterruptedException e) {
                 closed = true;
             } finally {
-                processed.addAndGet(batch.size());
-                batch.clear();
-                synchronized (progress) {
-                    progress.notifyAll();
+                if (!batch.isEmpty()) {
+                    processed.addAndGet(batch.size());
+                    batch.clear();
+                    synchronized (progress) {
+                        progress.notifyAll();
+                    }
                 }
             }
         }
@@ -247,6 +259,7 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        LockSupport.unpark(writer);
         try {
             writer.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
