@@ -37,6 +37,7 @@ public final class GitHubProvider extends BuiltInProvider {
         super(b);
     }
 
+    /** {@return a builder: name {@code github} and issuer github.com's unless told} */
     public static Builder builder() {
         return new Builder();
     }
@@ -98,7 +99,12 @@ public final class GitHubProvider extends BuiltInProvider {
             super(TYPE, GITHUB_COM_ISSUER);
         }
 
-        /** @throws IllegalArgumentException naming the setting that is wrong */
+        /**
+         * Checks every setting and builds the provider.
+         *
+         * @return an immutable, thread-safe provider
+         * @throws IllegalArgumentException naming the setting that is wrong
+         */
         public GitHubProvider build() {
             validate();
             return new GitHubProvider(this);

@@ -45,7 +45,7 @@ public final class GitLabProvider extends BuiltInProvider {
         this.configHost = issuer.substring(issuer.indexOf("://") + 3);
     }
 
-    /** A builder: name {@code gitlab} and issuer gitlab.com's unless told. */
+    /** {@return a builder: name {@code gitlab} and issuer gitlab.com's unless told} */
     public static Builder builder() {
         return new Builder();
     }
@@ -134,7 +134,12 @@ public final class GitLabProvider extends BuiltInProvider {
             super(TYPE, GITLAB_COM_ISSUER);
         }
 
-        /** @throws IllegalArgumentException naming the setting that is wrong */
+        /**
+         * Checks every setting and builds the provider.
+         *
+         * @return an immutable, thread-safe provider
+         * @throws IllegalArgumentException naming the setting that is wrong
+         */
         public GitLabProvider build() {
             validate();
             return new GitLabProvider(this);
