@@ -4,6 +4,7 @@ import static dev.sentryagent.idp.core.internal.OidcTokenChecks.number;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.optional;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.required;
 
+import dev.sentryagent.idp.core.internal.ClaimPaths;
 import dev.sentryagent.idp.core.internal.OidcTokenChecks;
 import java.time.Instant;
 import java.util.List;
@@ -78,15 +79,7 @@ public final class GitHubProvider extends BuiltInProvider {
      * the claim is absent or names another repository.
      */
     static String workflowPath(String repository, String workflowRef) {
-        if (workflowRef == null) {
-            return null;
-        }
-        String prefix = repository + "/";
-        int at = workflowRef.indexOf('@', prefix.length());
-        if (!workflowRef.regionMatches(true, 0, prefix, 0, prefix.length()) || at <= prefix.length()) {
-            return null;
-        }
-        return workflowRef.substring(prefix.length(), at);
+        return ClaimPaths.beforeFirstAt(workflowRef, repository + "/");
     }
 
     /**

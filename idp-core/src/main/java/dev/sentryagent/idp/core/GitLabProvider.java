@@ -4,6 +4,7 @@ import static dev.sentryagent.idp.core.internal.OidcTokenChecks.number;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.optional;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.required;
 
+import dev.sentryagent.idp.core.internal.ClaimPaths;
 import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.core.internal.OidcTokenChecks;
 import java.time.Instant;
@@ -110,17 +111,8 @@ public final class GitLabProvider extends BuiltInProvider {
      * when the claim is absent or the pipeline is defined in another project.
      */
     String configPath(String project, String refPath, String configRefUri) {
-        if (configRefUri == null) {
-            return null;
-        }
-        String prefix = configHost + "/" + project + "//";
         // A ref may hold an '@' too: cut at the pipeline's own ref where it is the one named.
-        int at = configRefUri.endsWith("@" + refPath) ? configRefUri.length() - refPath.length() - 1
-                : configRefUri.lastIndexOf('@');
-        if (!configRefUri.regionMatches(true, 0, prefix, 0, prefix.length()) || at <= prefix.length()) {
-            return null;
-        }
-        return configRefUri.substring(prefix.length(), at);
+        return ClaimPaths.beforeRef(configRefUri, configHost + "/" + project + "//", refPath);
     }
 
     /**
