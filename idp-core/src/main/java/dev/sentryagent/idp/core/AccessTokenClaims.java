@@ -45,7 +45,20 @@ public record AccessTokenClaims(String subject, String scope, String clientId, S
         audiences = audiences == null ? List.of() : List.copyOf(audiences);
     }
 
-    /** Claims without {@code aud}, as version 2's first cut of this record had them. */
+    /**
+     * Claims without {@code aud}, as version 2's first cut of this record had them.
+     *
+     * @param subject {@code sub}: the agent id, or the CI subject of a bootstrap token
+     * @param scope {@code scope}
+     * @param clientId {@code client_id}
+     * @param provider the provider whose token was exchanged
+     * @param repository the source repository
+     * @param ref the source ref
+     * @param expiresAt {@code exp}
+     * @param jti {@code jti}, or null when the token has none
+     * @param policyId {@code policy_id}, or null
+     * @throws NullPointerException if {@code subject}, {@code scope} or {@code expiresAt} is null
+     */
     public AccessTokenClaims(String subject, String scope, String clientId, String provider, String repository,
                              String ref, Instant expiresAt, String jti, UUID policyId) {
         this(subject, scope, clientId, provider, repository, ref, expiresAt, jti, policyId, null);

@@ -43,7 +43,14 @@ public record AccessTokenContext(WorkloadIdentity identity, UUID agentId, UUID p
         }
     }
 
-    /** A token of the issuer's default audience and lifetime, as version 1 issued every token. */
+    /**
+     * A token of the issuer's default audience and lifetime, as version 1 issued every token.
+     *
+     * @param identity the verified identity of the exchanged OIDC token
+     * @param agentId the agent the token is for, or null for a bootstrap token
+     * @param policyId the trust policy that admitted the exchange
+     * @throws NullPointerException if {@code identity} or {@code policyId} is null
+     */
     public AccessTokenContext(WorkloadIdentity identity, UUID agentId, UUID policyId) {
         this(identity, agentId, policyId, null, null);
     }
@@ -53,7 +60,12 @@ public record AccessTokenContext(WorkloadIdentity identity, UUID agentId, UUID p
      * requested audience, or without one the policy's {@code audiences} (without those, the
      * issuer's default); the lifetime is the policy's {@code tokenTtl}, else the issuer's default.
      *
+     * @param identity the verified identity of the exchanged OIDC token
+     * @param agentId the agent the token is for, or null for a bootstrap token
+     * @param policy the trust policy that admitted the exchange
      * @param requestedAudience the audience the request named, already admitted, or null
+     * @return the context to hand to {@link AccessTokenIssuer#issue(AccessTokenContext)}
+     * @throws IllegalArgumentException if the policy's {@code tokenTtl} is out of range
      */
     public static AccessTokenContext shaped(WorkloadIdentity identity, UUID agentId, TrustPolicy policy,
                                             String requestedAudience) {

@@ -57,6 +57,7 @@ public final class AccessTokenIssuer {
                 MAX_TTL.plus(OidcProvider.MAX_CLOCK_SKEW), b.keyRotation, b.keyRefresh, b.clock);
     }
 
+    /** {@return a builder; {@link Builder#issuer(String)} and {@link Builder#signingKeys(SigningKeyStore)} are required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -67,6 +68,8 @@ public final class AccessTokenIssuer {
      * exchanged identity as {@code act}, and the admitting policy; {@code aud} and lifetime as the
      * context shapes them, else this issuer's defaults.
      *
+     * @param context who was verified, what admitted them, and the token's shape
+     * @return the signed token with its expiry, lifetime, scope, agent and policy
      * @throws SigningFailedException when the current key cannot sign
      * @throws UnavailableException when the key store cannot be reached
      */
@@ -135,7 +138,10 @@ public final class AccessTokenIssuer {
      * Verifies an access token this IdP issued (signature by a published key, {@code typ},
      * issuer, expiry), whatever resource server its {@code aud} names, and returns its claims.
      * A route of this IdP that accepts access tokens uses {@link #verifyForThisIdp} instead.
+     * Checks neither revocation nor deleted agents or policies: {@link TokenIntrospector} does.
      *
+     * @param token a compact JWT, as the caller submitted it
+     * @return its verified claims
      * @throws InvalidTokenException when it is not a valid token of ours
      */
     public AccessTokenClaims verify(String token) {
@@ -187,6 +193,8 @@ public final class AccessTokenIssuer {
      * server (a trust policy's {@code audiences}, or a requested audience) is good there and
      * nowhere else, so this IdP's own routes refuse it.
      *
+     * @param token a compact JWT, as the caller submitted it
+     * @return its verified claims
      * @throws InvalidTokenException when it is not a valid token of ours, or is for another audience
      */
     public AccessTokenClaims verifyForThisIdp(String token) {
@@ -202,6 +210,9 @@ public final class AccessTokenIssuer {
      * True when {@code audience} names this IdP: its issuer, or the default audience it was
      * configured with. A request may always ask for it; only other audiences need a trust policy
      * listing them.
+     *
+     * @param audience an audience a request names
+     * @return whether it is this IdP's own
      */
     public boolean isOwnAudience(String audience) {
         return issuer.equals(audience) || this.audience.equals(audience);
@@ -215,12 +226,12 @@ public final class AccessTokenIssuer {
         }
     }
 
-    /** The JWKS document of the keys this IdP signs with, the current one and still-valid previous ones. */
+    /** {@return the JWKS document of the keys this IdP signs with: the current one and previous ones tokens may still carry} */
     public String jwksJson() {
         return keys.jwksJson();
     }
 
-    /** The published keys as a jose4j key set. */
+    /** {@return the published keys as a jose4j key set, e.g. for a resource server in the same JVM} */
     public JsonWebKeySet jwks() {
         return new JsonWebKeySet(keys.publishedJwks());
     }
@@ -229,28 +240,31 @@ public final class AccessTokenIssuer {
      * Adds a new signing key, which signs on this server from now on and on the others sharing
      * the store once they reload (within the key refresh); the previous key stays published until
      * every token it signed has expired, then is deleted.
+     *
+     * @return the new key, active
+     * @throws UnavailableException when the key store cannot be reached
      */
     public SigningKeyInfo rotateSigningKey() {
         SigningKeyRing.LoadedKey key = keys.rotate();
         return new SigningKeyInfo(key.kid(), key.algorithm().jwsName(), key.stored().createdAt(), true);
     }
 
-    /** The published signing keys, newest first, and which one signs now. */
+    /** {@return the published signing keys, newest first, and which one signs now} */
     public List<SigningKeyInfo> signingKeys() {
         return keys.describe();
     }
 
-    /** The {@code iss} of the tokens this IdP issues. */
+    /** {@return the {@code iss} of the tokens this IdP issues: its public base URL} */
     public String issuer() {
         return issuer;
     }
 
-    /** The {@code aud} of the tokens this IdP issues. */
+    /** {@return the default {@code aud} of the tokens this IdP issues, when no policy or request shapes it} */
     public String audience() {
         return audience;
     }
 
-    /** The lifetime of the tokens this IdP issues. */
+    /** {@return the default lifetime of the tokens this IdP issues, when no policy shapes it} */
     public Duration tokenTtl() {
         return tokenTtl;
     }
@@ -274,59 +288,112 @@ public final class AccessTokenIssuer {
         private Builder() {
         }
 
-        /** Where the signing keys live; every server sharing it signs and publishes the same keys. */
+        /**
+         * Sets where the signing keys live. Required.
+         *
+         * @param signingKeys the store; every server sharing it signs and publishes the same keys
+         * @return this builder
+         */
         public Builder signingKeys(SigningKeyStore signingKeys) {
             this.signingKeys = signingKeys;
             return this;
         }
 
-        /** This IdP's public base URL, the {@code iss} of its tokens: required; https, or http on loopback. */
+        /**
+         * Sets this IdP's public base URL, the {@code iss} of its tokens. Required.
+         *
+         * @param issuer https, or http on loopback (see {@link #allowInsecureIssuer()})
+         * @return this builder
+         */
         public Builder issuer(String issuer) {
             this.issuer = issuer;
             return this;
         }
 
-        /** The {@code aud} of issued tokens; default the issuer. */
+        /**
+         * Sets the default {@code aud} of issued tokens.
+         *
+         * @param audience not blank; default the issuer
+         * @return this builder
+         */
         public Builder audience(String audience) {
             this.audience = audience;
             return this;
         }
 
-        /** Lifetime of issued tokens: 1 minute to 1 hour, default 15 minutes. */
+        /**
+         * Sets the default lifetime of issued tokens.
+         *
+         * @param tokenTtl 1 minute to {@link AccessTokenIssuer#MAX_TTL}; default 15 minutes
+         * @return this builder
+         */
         public Builder tokenTtl(Duration tokenTtl) {
             this.tokenTtl = tokenTtl;
             return this;
         }
 
-        /** The algorithm of new signing keys; default ES256. */
+        /**
+         * Sets the algorithm of new signing keys; existing keys keep theirs.
+         *
+         * @param signingAlgorithm the algorithm; default ES256
+         * @return this builder
+         */
         public Builder signingAlgorithm(SigningAlgorithm signingAlgorithm) {
             this.signingAlgorithm = signingAlgorithm;
             return this;
         }
 
-        /** How old the current signing key may grow before a new one replaces it: 1 to 365 days, default 30. */
+        /**
+         * Sets how old the current signing key may grow before a new one replaces it.
+         *
+         * @param rotation 1 to 365 days; default 30
+         * @return this builder
+         */
         public Builder signingKeyRotation(Duration rotation) {
             this.keyRotation = rotation;
             return this;
         }
 
-        /** How often signing keys are reloaded from the store: 1 s to 5 min, default 30 s. */
+        /**
+         * Sets how often signing keys are reloaded from the store, so a rotation on another server is seen.
+         *
+         * @param refresh 1 s to 5 min; default 30 s
+         * @return this builder
+         */
         public Builder signingKeyRefresh(Duration refresh) {
             this.keyRefresh = refresh;
             return this;
         }
 
-        /** Allows a plain-http issuer on a non-loopback host: only behind a TLS-terminating proxy. */
+        /**
+         * Allows a plain-http issuer on a non-loopback host: only behind a TLS-terminating proxy.
+         *
+         * @return this builder
+         */
         public Builder allowInsecureIssuer() {
             this.allowInsecureIssuer = true;
             return this;
         }
 
+        /**
+         * Sets the clock of {@code iat}, {@code exp}, key rotation and verification.
+         *
+         * @param clock the clock; default UTC system time
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
+        /**
+         * Checks every setting and builds the issuer. Loads no key yet: the first token or key-set
+         * request does.
+         *
+         * @return an immutable, thread-safe issuer
+         * @throws IllegalArgumentException naming the setting that is missing or unsafe
+         * @throws NullPointerException without an algorithm or clock
+         */
         public AccessTokenIssuer build() {
             if (issuer == null || issuer.isBlank()) {
                 throw new IllegalArgumentException("issuer is required: this IdP's public base URL");

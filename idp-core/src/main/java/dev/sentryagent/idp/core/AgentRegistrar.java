@@ -31,8 +31,12 @@ public final class AgentRegistrar {
     private final ReplayGuard replayGuard;
 
     /**
-     * {@code tokens} verifies the callers' access tokens; the agents go into {@code store}, whose
-     * trust policies and replay guard decide whether a bootstrap token is spent.
+     * A registrar over one store.
+     *
+     * @param tokens verifies the callers' access tokens
+     * @param store holds the agents; its trust policies, revocations and replay guard decide
+     *     whether a bootstrap token is still good and spend it
+     * @throws NullPointerException when either is null
      */
     public AgentRegistrar(AccessTokenIssuer tokens, IdpStore store) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -44,8 +48,12 @@ public final class AgentRegistrar {
 
     /**
      * Registers an agent on the authority of {@code accessToken}, which must be a valid token of
-     * this IdP with scope {@code agents:write}.
+     * this IdP with scope {@code agents:write}. The token is spent only when the agent is valid.
      *
+     * @param accessToken the caller's bearer token
+     * @param name the agent's display name
+     * @param description its description, or null
+     * @return the stored agent; {@link Agent#createdBy()} names the token's provenance
      * @throws InvalidTokenException the token is not a valid token of ours, is for another
      *     audience than this IdP, was already used, was revoked, or its trust policy has been deleted
      * @throws InsufficientScopeException when it lacks the scope
@@ -69,7 +77,14 @@ public final class AgentRegistrar {
         return store(agent);
     }
 
-    /** Registers an agent as the administrator. */
+    /**
+     * Registers an agent as the administrator (the caller has checked the admin token).
+     *
+     * @param name the agent's display name
+     * @param description its description, or null
+     * @return the stored agent, created by {@link #ADMIN}
+     * @throws InvalidRequestException bad name or description
+     */
     public Agent registerAsAdmin(String name, String description) {
         return store(Agent.create(name, description, ADMIN));
     }

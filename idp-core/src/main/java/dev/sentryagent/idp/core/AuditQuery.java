@@ -20,14 +20,37 @@ import java.util.UUID;
  */
 public record AuditQuery(String type, String repository, UUID agentId, Instant since, int limit, Position after) {
 
-    /** Where a page ends: events sort by time, then id, both descending. */
+    /**
+     * Where a page ends: events sort by time, then id, both descending.
+     *
+     * @param time the last event's time
+     * @param id the last event's id
+     */
     public record Position(Instant time, UUID id) {
+        /**
+         * Checks that both parts are set.
+         *
+         * @param time the last event's time
+         * @param id the last event's id
+         * @throws NullPointerException naming the missing part
+         */
         public Position {
             java.util.Objects.requireNonNull(time, "time");
             java.util.Objects.requireNonNull(id, "id");
         }
     }
 
+    /**
+     * Checks the filters, with messages a caller of {@code GET /api/v1/audit} can act on.
+     *
+     * @param type one of {@link AuditEvent#TYPES}, or null
+     * @param repository a non-blank repository of at most 200 characters, or null
+     * @param agentId the agent, or null
+     * @param since the earliest time, or null
+     * @param limit 1 to {@link PageRequest#MAX_LIMIT}
+     * @param after the previous page's last position, or null
+     * @throws InvalidRequestException naming the filter that is wrong
+     */
     public AuditQuery {
         if (type != null && !AuditEvent.TYPES.contains(type)) {
             throw new InvalidRequestException("type must be one of " + String.join(", ",
@@ -41,24 +64,32 @@ public record AuditQuery(String type, String repository, UUID agentId, Instant s
         }
     }
 
-    /** Every event, newest first, the default page size. */
+    /** {@return a query for every event, newest first, {@link PageRequest#DEFAULT_LIMIT} at a time} */
     public static AuditQuery all() {
         return new AuditQuery(null, null, null, null, PageRequest.DEFAULT_LIMIT, null);
     }
 
+    /** {@return where the previous page ended; empty for the first page} */
     public Optional<Position> afterPosition() {
         return Optional.ofNullable(after);
     }
 
-    /** The opaque cursor of the page after {@code last}. */
+    /**
+     * The cursor a client sends to read on; {@link #decodeCursor(String)} reads it back.
+     *
+     * @param last the last event of a page
+     * @return an opaque, URL-safe cursor of the page after {@code last}
+     */
     public static String cursorAfter(AuditEvent last) {
         String text = last.time().toEpochMilli() + ":" + last.id();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
-     * The position a cursor of {@link #cursorAfter(AuditEvent)} names; null for null.
+     * The position a cursor of {@link #cursorAfter(AuditEvent)} names.
      *
+     * @param cursor the cursor as the client sent it, or null
+     * @return its position; null for null
      * @throws InvalidRequestException for anything else
      */
     public static Position decodeCursor(String cursor) {
@@ -78,7 +109,13 @@ public record AuditQuery(String type, String repository, UUID agentId, Instant s
         }
     }
 
-    /** True when {@code event} passes the filters and comes after the cursor (for in-memory stores). */
+    /**
+     * The query as a predicate, for stores that filter in memory; a database store says the same
+     * in SQL, and the shared store contract tests check that both agree.
+     *
+     * @param event an event
+     * @return true when {@code event} passes every filter and comes after the cursor
+     */
     public boolean matches(AuditEvent event) {
         return (type == null || type.equals(event.type()))
                 && (repository == null || repository.equalsIgnoreCase(event.repository() == null ? "" : event.repository()))

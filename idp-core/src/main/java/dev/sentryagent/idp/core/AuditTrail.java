@@ -73,11 +73,18 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
         writer.start();
     }
 
+    /** {@return a builder; only {@link Builder#log(AuditLog)} is required} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Names the client of the request on the current thread: its address and {@code User-Agent}. */
+    /**
+     * Names the client of the request on the current thread, for every event recorded on it until
+     * {@link #clearOrigin()}.
+     *
+     * @param clientIp the client's address, after trusted proxies
+     * @param userAgent its {@code User-Agent}, or null
+     */
     public static void bindOrigin(String clientIp, String userAgent) {
         ORIGIN.set(new String[] {clientIp, userAgent});
     }
@@ -87,14 +94,26 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
         ORIGIN.remove();
     }
 
-    /** A new event of {@code type} now, already carrying the current thread's client. */
+    /**
+     * Starts an event at this trail's clock's now, already carrying the current thread's client.
+     *
+     * @param type one of {@link AuditEvent#TYPES}
+     * @param outcome {@link AuditEvent#ALLOW}, {@link AuditEvent#DENY} or {@link AuditEvent#OK}
+     * @return a builder; pass what it builds to {@link #record(AuditEvent)}
+     */
     public AuditEvent.Builder event(String type, String outcome) {
         String[] origin = ORIGIN.get();
         AuditEvent.Builder b = AuditEvent.builder(type, outcome, clock.instant());
         return origin == null ? b : b.client(origin[0], origin[1]);
     }
 
-    /** Logs the event's line now and queues it for the store. */
+    /**
+     * Logs the event's line now and queues it for the store; never drops it (see the class
+     * comment for what happens when the queue is full or the trail closed).
+     *
+     * @param event the event
+     * @throws NullPointerException when {@code event} is null
+     */
     public void record(AuditEvent event) {
         Objects.requireNonNull(event, "event");
         AUDIT.info(JsonUtil.toJson(event.toMap()));
@@ -141,7 +160,12 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
         record(b.build());
     }
 
-    /** Lowercase hex SHA-256 of {@code token}'s UTF-8 bytes: how an event names a token without holding it. */
+    /**
+     * How an event names a token without holding it.
+     *
+     * @param token a token
+     * @return lowercase hex SHA-256 of {@code token}'s UTF-8 bytes
+     */
     public static String sha256Hex(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
@@ -163,13 +187,23 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
         }
     }
 
-    /** The store's events, newest first; everything this trail recorded before the call is included. */
+    /**
+     * Lists the store's events, newest first, after waiting (as {@link #flush()}) for everything
+     * this trail recorded before the call.
+     *
+     * @param query the filters and page
+     * @return the matching events
+     */
     public Page<AuditEvent> list(AuditQuery query) {
         flush();
         return log.list(query);
     }
 
-    /** Deletes events older than the retention; returns how many. */
+    /**
+     * Deletes events older than the retention, 1,000 per store call.
+     *
+     * @return how many were deleted
+     */
     public int purgeExpired() {
         Instant cutoff = clock.instant().minus(retention);
         int total = 0;
@@ -184,6 +218,7 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
         return total;
     }
 
+    /** {@return how long events are kept} */
     public Duration retention() {
         return retention;
     }
@@ -278,35 +313,68 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
         private Builder() {
         }
 
-        /** Where events are stored, e.g. the store's {@code auditLog()}. */
+        /**
+         * Sets where events are stored. Required.
+         *
+         * @param log e.g. the store's {@code auditLog()}
+         * @return this builder
+         */
         public Builder log(AuditLog log) {
             this.log = log;
             return this;
         }
 
-        /** How long events are kept: at least one hour, default 30 days. */
+        /**
+         * Sets how long events are kept.
+         *
+         * @param retention at least one hour; default 30 days
+         * @return this builder
+         */
         public Builder retention(Duration retention) {
             this.retention = retention;
             return this;
         }
 
+        /**
+         * Sets the clock that timestamps events and decides what is past retention.
+         *
+         * @param clock the clock; default UTC system time
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
-        /** Events that may wait for the writer: 1 to 1,000,000, default 10,000. */
+        /**
+         * Sets how many events may wait for the writer before callers write their own.
+         *
+         * @param capacity 1 to 1,000,000; default 10,000
+         * @return this builder
+         */
         public Builder queueCapacity(int capacity) {
             this.queueCapacity = capacity;
             return this;
         }
 
-        /** Events per insert: 1 to 1,000, default 200. */
+        /**
+         * Sets the most events the writer stores in one insert.
+         *
+         * @param size 1 to 1,000; default 200
+         * @return this builder
+         */
         public Builder batchSize(int size) {
             this.batchSize = size;
             return this;
         }
 
+        /**
+         * Checks every setting and starts the trail's writer thread (a daemon; {@link AuditTrail#close()} stops it).
+         *
+         * @return the trail, thread-safe
+         * @throws NullPointerException without a log or clock
+         * @throws IllegalArgumentException naming the setting out of range
+         */
         public AuditTrail build() {
             Objects.requireNonNull(log, "log");
             Objects.requireNonNull(clock, "clock");

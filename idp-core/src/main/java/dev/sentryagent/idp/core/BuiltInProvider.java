@@ -35,7 +35,7 @@ abstract class BuiltInProvider implements OidcProvider {
         return issuer;
     }
 
-    /** The exact {@code aud} a token must carry. */
+    /** {@return the exact {@code aud} a token must carry} */
     public String audience() {
         return audience;
     }

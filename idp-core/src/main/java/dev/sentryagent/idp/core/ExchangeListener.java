@@ -8,5 +8,10 @@ package dev.sentryagent.idp.core;
 @FunctionalInterface
 public interface ExchangeListener {
 
+    /**
+     * Receives one outcome; must return quickly and not block on I/O.
+     *
+     * @param outcome how the exchange ended
+     */
     void onExchange(ExchangeOutcome outcome);
 }

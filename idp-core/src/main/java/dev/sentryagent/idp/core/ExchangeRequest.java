@@ -16,11 +16,20 @@ import java.util.UUID;
  *     ({@link Scopes#AGENTS_WRITE} for bootstrap, {@link Scopes#AGENT} for an agent)
  */
 public record ExchangeRequest(String provider, String token, UUID agentId, String audience, String scope) {
+    /** The provider a request that names none uses, for requests written before there were several. */
     public static final String DEFAULT_PROVIDER = "github";
     /** The longest audience a request may name. */
     public static final int MAX_AUDIENCE_LENGTH = 2048;
 
     /**
+     * Checks the request's shape; whether the token is valid and admitted is the exchanger's
+     * business.
+     *
+     * @param provider the provider's name, not blank
+     * @param token the provider's OIDC JWT, not blank
+     * @param agentId the agent, or null for bootstrap mode
+     * @param audience null, or a non-blank audience of at most {@link #MAX_AUDIENCE_LENGTH} characters
+     * @param scope null, or the mode's scope
      * @throws InvalidRequestException a blank provider or token, or an empty or overlong audience
      * @throws InvalidScopeException a scope other than the mode's
      */
@@ -47,31 +56,60 @@ public record ExchangeRequest(String provider, String token, UUID agentId, Strin
         }
     }
 
-    /** A request without audience or scope, as version 1 of this record had it. */
+    /**
+     * A request without audience or scope, as version 1 of this record had it.
+     *
+     * @param provider the provider's name
+     * @param token the provider's OIDC JWT
+     * @param agentId the agent, or null for bootstrap mode
+     * @throws InvalidRequestException a blank provider or token
+     */
     public ExchangeRequest(String provider, String token, UUID agentId) {
         this(provider, token, agentId, null, null);
     }
 
-    /** A bootstrap exchange: a token with scope {@code agents:write}. */
+    /**
+     * A bootstrap exchange: a token with scope {@code agents:write}.
+     *
+     * @param provider the provider's name
+     * @param token the provider's OIDC JWT
+     * @return the request
+     * @throws InvalidRequestException a blank provider or token
+     */
     public static ExchangeRequest bootstrap(String provider, String token) {
         return new ExchangeRequest(provider, token, null);
     }
 
-    /** An agent-scoped exchange: a token for {@code agentId}. */
+    /**
+     * An agent-scoped exchange: a token for {@code agentId}.
+     *
+     * @param provider the provider's name
+     * @param token the provider's OIDC JWT
+     * @param agentId the agent, not null
+     * @return the request
+     * @throws InvalidRequestException a blank provider or token
+     */
     public static ExchangeRequest forAgent(String provider, String token, UUID agentId) {
         return new ExchangeRequest(provider, token, java.util.Objects.requireNonNull(agentId, "agentId"));
     }
 
-    /** This request for the resource server {@code audience} (null: the default audience). */
+    /**
+     * This request for another resource server.
+     *
+     * @param audience the audience, or null for the default audience
+     * @return a copy of this request with {@code audience}
+     * @throws InvalidRequestException an empty or overlong audience
+     */
     public ExchangeRequest withAudience(String audience) {
         return new ExchangeRequest(provider, token, agentId, audience, scope);
     }
 
+    /** {@return the agent of an agent-scoped exchange; empty for bootstrap mode} */
     public Optional<UUID> agent() {
         return Optional.ofNullable(agentId);
     }
 
-    /** The requested audience, if any. */
+    /** {@return the requested audience; empty when the request named none} */
     public Optional<String> requestedAudience() {
         return Optional.ofNullable(audience);
     }

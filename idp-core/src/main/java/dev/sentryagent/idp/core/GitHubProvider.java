@@ -4,6 +4,7 @@ import static dev.sentryagent.idp.core.internal.OidcTokenChecks.number;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.optional;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.required;
 
+import dev.sentryagent.idp.core.internal.ClaimPaths;
 import dev.sentryagent.idp.core.internal.OidcTokenChecks;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class GitHubProvider extends BuiltInProvider {
         super(b);
     }
 
+    /** {@return a builder: name {@code github} and issuer github.com's unless told} */
     public static Builder builder() {
         return new Builder();
     }
@@ -77,15 +79,7 @@ public final class GitHubProvider extends BuiltInProvider {
      * the claim is absent or names another repository.
      */
     static String workflowPath(String repository, String workflowRef) {
-        if (workflowRef == null) {
-            return null;
-        }
-        String prefix = repository + "/";
-        int at = workflowRef.indexOf('@', prefix.length());
-        if (!workflowRef.regionMatches(true, 0, prefix, 0, prefix.length()) || at <= prefix.length()) {
-            return null;
-        }
-        return workflowRef.substring(prefix.length(), at);
+        return ClaimPaths.beforeFirstAt(workflowRef, repository + "/");
     }
 
     /**
@@ -98,7 +92,12 @@ public final class GitHubProvider extends BuiltInProvider {
             super(TYPE, GITHUB_COM_ISSUER);
         }
 
-        /** @throws IllegalArgumentException naming the setting that is wrong */
+        /**
+         * Checks every setting and builds the provider.
+         *
+         * @return an immutable, thread-safe provider
+         * @throws IllegalArgumentException naming the setting that is wrong
+         */
         public GitHubProvider build() {
             validate();
             return new GitHubProvider(this);

@@ -4,6 +4,7 @@ import static dev.sentryagent.idp.core.internal.OidcTokenChecks.number;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.optional;
 import static dev.sentryagent.idp.core.internal.OidcTokenChecks.required;
 
+import dev.sentryagent.idp.core.internal.ClaimPaths;
 import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.core.internal.OidcTokenChecks;
 import java.time.Instant;
@@ -45,7 +46,7 @@ public final class GitLabProvider extends BuiltInProvider {
         this.configHost = issuer.substring(issuer.indexOf("://") + 3);
     }
 
-    /** A builder: name {@code gitlab} and issuer gitlab.com's unless told. */
+    /** {@return a builder: name {@code gitlab} and issuer gitlab.com's unless told} */
     public static Builder builder() {
         return new Builder();
     }
@@ -110,17 +111,8 @@ public final class GitLabProvider extends BuiltInProvider {
      * when the claim is absent or the pipeline is defined in another project.
      */
     String configPath(String project, String refPath, String configRefUri) {
-        if (configRefUri == null) {
-            return null;
-        }
-        String prefix = configHost + "/" + project + "//";
         // A ref may hold an '@' too: cut at the pipeline's own ref where it is the one named.
-        int at = configRefUri.endsWith("@" + refPath) ? configRefUri.length() - refPath.length() - 1
-                : configRefUri.lastIndexOf('@');
-        if (!configRefUri.regionMatches(true, 0, prefix, 0, prefix.length()) || at <= prefix.length()) {
-            return null;
-        }
-        return configRefUri.substring(prefix.length(), at);
+        return ClaimPaths.beforeRef(configRefUri, configHost + "/" + project + "//", refPath);
     }
 
     /**
@@ -134,7 +126,12 @@ public final class GitLabProvider extends BuiltInProvider {
             super(TYPE, GITLAB_COM_ISSUER);
         }
 
-        /** @throws IllegalArgumentException naming the setting that is wrong */
+        /**
+         * Checks every setting and builds the provider.
+         *
+         * @return an immutable, thread-safe provider
+         * @throws IllegalArgumentException naming the setting that is wrong
+         */
         public GitLabProvider build() {
             validate();
             return new GitLabProvider(this);

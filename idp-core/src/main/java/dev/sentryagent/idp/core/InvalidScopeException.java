@@ -7,6 +7,11 @@ package dev.sentryagent.idp.core;
 public final class InvalidScopeException extends IdpException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A refusal of the requested scope.
+     *
+     * @param message one sentence naming the requested and the grantable scope
+     */
     public InvalidScopeException(String message) {
         super(ErrorCode.INVALID_SCOPE, message);
     }

@@ -7,6 +7,11 @@ package dev.sentryagent.idp.core;
 public final class InvalidTargetException extends IdpException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A refusal of the requested audience.
+     *
+     * @param message one sentence naming the audience and what this IdP issues for
+     */
     public InvalidTargetException(String message) {
         super(ErrorCode.INVALID_TARGET, message);
     }

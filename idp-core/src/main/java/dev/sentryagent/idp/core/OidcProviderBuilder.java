@@ -42,49 +42,89 @@ public abstract class OidcProviderBuilder<B extends OidcProviderBuilder<B>> {
         return (B) this;
     }
 
-    /** The name requests use; {@code [a-z][a-z0-9-]{0,31}}. */
+    /**
+     * Sets the name requests and trust policies use to select this provider.
+     *
+     * @param name matches {@code [a-z][a-z0-9-]{0,31}}; default the provider's type
+     * @return this builder
+     */
     public B name(String name) {
         this.name = name;
         return self();
     }
 
-    /** The exact {@code iss}. https, or http on loopback only, without a trailing {@code /}. */
+    /**
+     * Sets the exact {@code iss} tokens must carry, and where the key set is discovered.
+     *
+     * @param issuer https, or http on loopback only, without a trailing {@code /}; default the public service's
+     * @return this builder
+     */
     public B issuer(String issuer) {
         this.issuer = issuer;
         return self();
     }
 
-    /** The exact {@code aud} tokens must carry: required. Use this IdP's own URL. */
+    /**
+     * Sets the exact {@code aud} tokens must carry. Required: a token minted for another service must not be usable here.
+     *
+     * @param audience not blank; use this IdP's own URL
+     * @return this builder
+     */
     public B audience(String audience) {
         this.audience = audience;
         return self();
     }
 
-    /** The key-set URL, instead of discovering it from the issuer. */
+    /**
+     * Sets the key-set URL, instead of discovering it from the issuer's OpenID configuration.
+     *
+     * @param jwksUri https, or http on loopback only; default discovered
+     * @return this builder
+     */
     public B jwksUri(String jwksUri) {
         this.jwksUriText = jwksUri;
         return self();
     }
 
-    /** Leeway for {@code exp}, {@code nbf}, {@code iat}: 0 to 5 minutes, default 60 s. */
+    /**
+     * Sets the leeway for {@code exp}, {@code nbf} and {@code iat}.
+     *
+     * @param clockSkew 0 to {@link OidcProvider#MAX_CLOCK_SKEW}; default 60 s
+     * @return this builder
+     */
     public B clockSkew(Duration clockSkew) {
         this.clockSkew = clockSkew;
         return self();
     }
 
-    /** Least time between two fetches of the key set: 100 ms to 1 h, default 30 s. */
+    /**
+     * Sets the least time between two fetches of the key set, so that tokens with unknown key ids cannot make this IdP hammer the provider.
+     *
+     * @param cooldown 100 ms to 1 h; default 30 s
+     * @return this builder
+     */
     public B jwksCooldown(Duration cooldown) {
         this.jwksCooldown = cooldown;
         return self();
     }
 
-    /** How long keys stay fresh when the response says nothing: default 5 min. */
+    /**
+     * Sets how long keys stay fresh when the key-set response has no {@code Cache-Control} max-age.
+     *
+     * @param age 0 to the max cache age; default 5 min
+     * @return this builder
+     */
     public B jwksDefaultCacheAge(Duration age) {
         this.jwksDefaultAge = age;
         return self();
     }
 
-    /** The longest keys stay fresh whatever the response says: default 1 h, at most 24 h. */
+    /**
+     * Sets the longest keys stay fresh whatever the response says.
+     *
+     * @param age 1 s to 24 h; default 1 h
+     * @return this builder
+     */
     public B jwksMaxCacheAge(Duration age) {
         this.jwksMaxAge = age;
         return self();
@@ -94,19 +134,32 @@ public abstract class OidcProviderBuilder<B extends OidcProviderBuilder<B>> {
      * Timeout of the response headers of each key-set request: 100 ms to 60 s, default 5 s.
      * Whatever it is, a whole refresh (discovery, headers and body) ends after 5 s, and a
      * request waits at most that long for one.
+     *
+     * @param timeout 100 ms to 60 s; default 5 s
+     * @return this builder
      */
     public B httpTimeout(Duration timeout) {
         this.httpTimeout = timeout;
         return self();
     }
 
-    /** The HTTP client for key-set requests; default a new one that never follows redirects. */
+    /**
+     * Sets the HTTP client for key-set requests.
+     *
+     * @param httpClient the client; default a new one that never follows redirects
+     * @return this builder
+     */
     public B httpClient(HttpClient httpClient) {
         this.httpClient = httpClient;
         return self();
     }
 
-    /** The clock of the time checks. */
+    /**
+     * Sets the clock of the time checks and of the key cache.
+     *
+     * @param clock the clock; default UTC system time
+     * @return this builder
+     */
     public B clock(Clock clock) {
         this.clock = clock;
         return self();

@@ -86,6 +86,8 @@ public final class PolicyGate {
      * Stores a new policy: its provider must be configured, and its repository ids, where given,
      * must be the repository's pinned ids; where not given, it inherits them.
      *
+     * @param policy the new policy, already valid in itself
+     * @return the stored policy, with the pinned ids where the repository has them
      * @throws InvalidRequestException naming the field and the rule it breaks
      * @throws DuplicatePolicyException when an identical policy exists
      */
@@ -116,6 +118,9 @@ public final class PolicyGate {
      * Exchange mode: the policy that admits {@code identity} for {@code agentId} (null: bootstrap),
      * after pinning the repository's ids to the token's where none were pinned.
      *
+     * @param identity the verified identity of the exchanged token
+     * @param agentId the agent asked for, or null for a bootstrap exchange
+     * @return the admitting policy, with the repository's pinned ids
      * @throws AccessDeniedException saying which condition failed, the token's value and what the
      *     policies expected
      */
@@ -128,7 +133,10 @@ public final class PolicyGate {
      * admitting policy must list {@code audience} in its {@code audiences}; of the admitting
      * policies that do, the earliest created is the one returned.
      *
+     * @param identity the verified identity of the exchanged token
+     * @param agentId the agent asked for, or null for a bootstrap exchange
      * @param audience a requested audience other than the IdP's own, or null for none
+     * @return the admitting policy, with the repository's pinned ids
      * @throws AccessDeniedException no policy admits the token, whatever the audience
      * @throws InvalidTargetException policies admit the token but none lists {@code audience}
      */
@@ -156,8 +164,11 @@ public final class PolicyGate {
      * Evaluation mode: what {@link #admit} would decide now, with the trace of every candidate;
      * pins nothing and writes nothing.
      *
+     * @param identity the verified identity of the token to explain
+     * @param agentId the agent asked for, or null for a bootstrap exchange
      * @param audience a requested audience other than the IdP's own, to check against the
      *     policies' {@code audiences}, or null
+     * @return the decision and every candidate's trace
      */
     public PolicyEvaluation evaluate(WorkloadIdentity identity, UUID agentId, String audience) {
         return decide(identity, agentId, audience, candidates(identity, agentId));

@@ -14,13 +14,22 @@ import java.util.Objects;
  *     tokens it signed still verify
  */
 public record SigningKeyInfo(String kid, String algorithm, Instant createdAt, boolean active) {
+    /**
+     * Checks that every field but {@code active} is set.
+     *
+     * @param kid the key id
+     * @param algorithm the JWS algorithm, e.g. {@code ES256}
+     * @param createdAt when the key was created
+     * @param active whether the key signs new tokens
+     * @throws NullPointerException naming the missing field
+     */
     public SigningKeyInfo {
         Objects.requireNonNull(kid, "kid");
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
-    /** {@code active} or {@code published}, the contract's words. */
+    /** {@return {@code active} or {@code published}, the contract's words for {@link #active()}} */
     public String status() {
         return active ? "active" : "published";
     }

@@ -43,13 +43,18 @@ public final class TokenExchanger {
         this.listener = b.listener;
     }
 
+    /** {@return a builder; see {@link Builder} for what is required} */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Exchanges {@code request.token()} for an access token.
+     * Exchanges {@code request.token()} for an access token: provider, replay guard, policy gate,
+     * issuer, in that order. Every outcome, allowed or denied, is logged on one line and told to
+     * the listener; a token that fails after the replay guard stays spent.
      *
+     * @param request the provider, its token, and the mode, audience and scope asked for
+     * @return the access token and what it grants
      * @throws InvalidRequestException unknown provider
      * @throws InvalidTokenException the token failed verification or was exchanged before
      * @throws AccessDeniedException no trust policy admits it
@@ -107,7 +112,9 @@ public final class TokenExchanger {
      * token's {@code jti}, pinning ids or issuing anything. A token whose signature verifies but
      * that is expired, not yet valid or already exchanged is still evaluated against the policies.
      *
+     * @param request the request to explain
      * @param audience a requested audience, replacing the request's own, or null for the request's
+     * @return the decision, the verification, the token's claims and every candidate policy's trace
      * @throws InvalidRequestException unknown provider
      * @throws UnavailableException the store or the provider's keys cannot be reached
      */
@@ -121,6 +128,8 @@ public final class TokenExchanger {
      * signature verifies but that is expired, not yet valid or already exchanged is still
      * evaluated against the policies.
      *
+     * @param request the request to explain
+     * @return the decision, the verification, the token's claims and every candidate policy's trace
      * @throws InvalidRequestException unknown provider
      * @throws UnavailableException the store or the provider's keys cannot be reached
      */
@@ -157,12 +166,12 @@ public final class TokenExchanger {
         return audience == null || tokens.isOwnAudience(audience) ? null : audience;
     }
 
-    /** The issuer of this exchanger's access tokens: verify them, publish and rotate their keys. */
+    /** {@return the issuer of this exchanger's access tokens: verify them, publish and rotate their keys} */
     public AccessTokenIssuer accessTokenIssuer() {
         return tokens;
     }
 
-    /** The trust-policy decision this exchanger uses, for creating policies under its rules. */
+    /** {@return the trust-policy decision this exchanger uses, for creating policies under its rules} */
     public PolicyGate policyGate() {
         return gate;
     }
@@ -176,7 +185,7 @@ public final class TokenExchanger {
         return provider;
     }
 
-    /** The configured provider names. */
+    /** {@return the configured provider names, in the order they were given} */
     public List<String> providerNames() {
         return List.copyOf(providers.keySet());
     }
@@ -212,7 +221,13 @@ public final class TokenExchanger {
         private Builder() {
         }
 
-        /** Trusts tokens of {@code provider}; its {@link OidcProvider#name()} must be unique. */
+        /**
+         * Trusts tokens of a provider. Call once per provider.
+         *
+         * @param provider the provider; its {@link OidcProvider#name()} must be unique
+         * @return this builder
+         * @throws IllegalArgumentException when a provider of that name was given before
+         */
         public Builder provider(OidcProvider provider) {
             Objects.requireNonNull(provider, "provider");
             if (providers.putIfAbsent(provider.name(), provider) != null) {
@@ -222,82 +237,154 @@ public final class TokenExchanger {
             return this;
         }
 
-        /** Every store from one place. */
+        /**
+         * Sets every store from one place: trust policies, agents, replay guard and signing keys.
+         *
+         * @param store the store
+         * @return this builder
+         */
         public Builder store(IdpStore store) {
             return trustPolicies(store.trustPolicies()).agents(store.agents()).replayGuard(store.replayGuard())
                     .signingKeys(store.signingKeys());
         }
 
+        /**
+         * Sets where trust policies are read and pinned.
+         *
+         * @param trustPolicies the repository
+         * @return this builder
+         */
         public Builder trustPolicies(TrustPolicyRepository trustPolicies) {
             this.trustPolicies = trustPolicies;
             return this;
         }
 
+        /**
+         * Sets where agents are looked up (an unknown agent has no policies).
+         *
+         * @param agents the repository
+         * @return this builder
+         */
         public Builder agents(AgentRepository agents) {
             this.agents = agents;
             return this;
         }
 
+        /**
+         * Sets the record of exchanged tokens, which makes each OIDC token single use across every server on the store.
+         *
+         * @param replayGuard the guard
+         * @return this builder
+         */
         public Builder replayGuard(ReplayGuard replayGuard) {
             this.replayGuard = replayGuard;
             return this;
         }
 
-        /** The signing keys of the issuer built here; ignored when an {@link #accessTokenIssuer} is given. */
+        /**
+         * Sets the signing keys of the issuer built here; ignored when an {@link #accessTokenIssuer} is given.
+         *
+         * @param signingKeys the key store
+         * @return this builder
+         */
         public Builder signingKeys(SigningKeyStore signingKeys) {
             this.signingKeys = signingKeys;
             return this;
         }
 
-        /** The issuer of access tokens, built by the caller; instead of the issuer settings below. */
+        /**
+         * Sets the issuer of access tokens, built by the caller, instead of the issuer settings below (giving both is refused).
+         *
+         * @param accessTokenIssuer the issuer
+         * @return this builder
+         */
         public Builder accessTokenIssuer(AccessTokenIssuer accessTokenIssuer) {
             this.accessTokenIssuer = accessTokenIssuer;
             return this;
         }
 
-        /** See {@link AccessTokenIssuer.Builder#issuer(String)}. */
+        /**
+         * Sets the built issuer's setting of the same name: see {@link AccessTokenIssuer.Builder#issuer(String)}.
+         *
+         * @param issuer this IdP's public base URL
+         * @return this builder
+         */
         public Builder issuer(String issuer) {
             issuerSettings.issuer(issuer);
             return given("issuer");
         }
 
-        /** See {@link AccessTokenIssuer.Builder#audience(String)}. */
+        /**
+         * Sets the built issuer's setting of the same name: see {@link AccessTokenIssuer.Builder#audience(String)}.
+         *
+         * @param tokenAudience the default {@code aud} of issued tokens
+         * @return this builder
+         */
         public Builder tokenAudience(String tokenAudience) {
             issuerSettings.audience(tokenAudience);
             return given("tokenAudience");
         }
 
-        /** See {@link AccessTokenIssuer.Builder#tokenTtl(Duration)}. */
+        /**
+         * Sets the built issuer's setting of the same name: see {@link AccessTokenIssuer.Builder#tokenTtl(Duration)}.
+         *
+         * @param tokenTtl the default lifetime of issued tokens
+         * @return this builder
+         */
         public Builder tokenTtl(Duration tokenTtl) {
             issuerSettings.tokenTtl(tokenTtl);
             return given("tokenTtl");
         }
 
-        /** See {@link AccessTokenIssuer.Builder#signingAlgorithm(SigningAlgorithm)}. */
+        /**
+         * Sets the built issuer's setting of the same name: see {@link AccessTokenIssuer.Builder#signingAlgorithm(SigningAlgorithm)}.
+         *
+         * @param signingAlgorithm the algorithm of new signing keys
+         * @return this builder
+         */
         public Builder signingAlgorithm(SigningAlgorithm signingAlgorithm) {
             issuerSettings.signingAlgorithm(signingAlgorithm);
             return given("signingAlgorithm");
         }
 
-        /** See {@link AccessTokenIssuer.Builder#signingKeyRotation(Duration)}. */
+        /**
+         * Sets the built issuer's setting of the same name: see {@link AccessTokenIssuer.Builder#signingKeyRotation(Duration)}.
+         *
+         * @param rotation the age at which the signing key is replaced
+         * @return this builder
+         */
         public Builder signingKeyRotation(Duration rotation) {
             issuerSettings.signingKeyRotation(rotation);
             return given("signingKeyRotation");
         }
 
-        /** See {@link AccessTokenIssuer.Builder#signingKeyRefresh(Duration)}. */
+        /**
+         * Sets the built issuer's setting of the same name: see {@link AccessTokenIssuer.Builder#signingKeyRefresh(Duration)}.
+         *
+         * @param refresh how often signing keys are reloaded
+         * @return this builder
+         */
         public Builder signingKeyRefresh(Duration refresh) {
             issuerSettings.signingKeyRefresh(refresh);
             return given("signingKeyRefresh");
         }
 
-        /** See {@link AccessTokenIssuer.Builder#allowInsecureIssuer()}. */
+        /**
+         * Allows a plain-http issuer on a non-loopback host: see {@link AccessTokenIssuer.Builder#allowInsecureIssuer()}.
+         *
+         * @return this builder
+         */
         public Builder allowInsecureIssuer() {
             issuerSettings.allowInsecureIssuer();
             return given("allowInsecureIssuer");
         }
 
-        /** The clock of the issuer built here. */
+        /**
+         * Sets the clock of the issuer built here.
+         *
+         * @param clock the clock; default UTC system time
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             issuerSettings.clock(clock);
             return given("clock");
@@ -308,12 +395,23 @@ public final class TokenExchanger {
             return this;
         }
 
-        /** Told every exchange's outcome, e.g. the audit trail ({@link AuditTrail}). */
+        /**
+         * Sets who is told every exchange's outcome, e.g. the audit trail ({@link AuditTrail}).
+         *
+         * @param listener the listener, or null for none
+         * @return this builder
+         */
         public Builder listener(ExchangeListener listener) {
             this.listener = listener;
             return this;
         }
 
+        /**
+         * Checks every setting and builds the exchanger (and its issuer, unless one was given).
+         *
+         * @return an immutable, thread-safe exchanger
+         * @throws IllegalArgumentException naming the setting that is missing, unsafe or given twice
+         */
         public TokenExchanger build() {
             if (accessTokenIssuer != null && issuerSettingGiven != null) {
                 throw new IllegalArgumentException(issuerSettingGiven + " is a setting of the access-token issuer: "

@@ -30,7 +30,13 @@ public final class TokenIntrospector {
     private final AccessTokenIssuer tokens;
     private final IdpStore store;
 
-    /** Tokens verify with {@code tokens}; revocations, agents and policies are read from {@code store}. */
+    /**
+     * An introspector over one issuer and one store.
+     *
+     * @param tokens verifies signature, type, issuer, audience and expiry
+     * @param store where revocations, agents and trust policies are read
+     * @throws NullPointerException when either is null
+     */
     public TokenIntrospector(AccessTokenIssuer tokens, IdpStore store) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.store = Objects.requireNonNull(store, "store");
@@ -40,6 +46,8 @@ public final class TokenIntrospector {
      * The token's claims when it is active; empty when it is revoked, expired, malformed, not
      * ours, or its agent or policy has been deleted.
      *
+     * @param token a compact JWT, as the caller submitted it
+     * @return the active token's claims, or empty
      * @throws UnavailableException when the store cannot answer (never "inactive" by mistake)
      */
     public Optional<IntrospectedToken> introspect(String token) {
@@ -53,7 +61,10 @@ public final class TokenIntrospector {
     /**
      * The token's claims when it is active.
      *
+     * @param token a compact JWT, as the caller submitted it
+     * @return the token's claims
      * @throws InvalidTokenException saying why it is not
+     * @throws UnavailableException when the store cannot answer
      */
     public IntrospectedToken requireActive(String token) {
         IntrospectedToken claims = verified(token);
@@ -65,7 +76,10 @@ public final class TokenIntrospector {
      * Checks that a token {@link AccessTokenIssuer#verify} accepted is still active: not revoked,
      * its agent (for an agent token) and trust policy not deleted.
      *
-     * @throws InvalidTokenException saying why it is not
+     * @param claims the verified token's claims
+     * @throws InvalidTokenException saying why it is not; a token without {@code jti} or
+     *     {@code policy_id} never is
+     * @throws UnavailableException when the store cannot answer
      */
     public void requireActive(AccessTokenClaims claims) {
         if (claims.jti() == null || claims.policyId() == null) { // not one we issue: no record to check against
@@ -96,6 +110,10 @@ public final class TokenIntrospector {
      * Revokes {@code token} on every server of the store, if it is a token of ours that has not
      * expired; returns its claims then, else empty (there is nothing to revoke: RFC 7009 answers
      * the same either way).
+     *
+     * @param token a compact JWT, as the caller submitted it
+     * @return the revoked token's claims, or empty
+     * @throws UnavailableException when the store cannot answer
      */
     public Optional<IntrospectedToken> revoke(String token) {
         IntrospectedToken claims;

@@ -88,6 +88,7 @@ public record WorkloadIdentity(
      * @param expiresAt {@code exp}
      * @param claims the token's claims that conditions read, by the provider's own names, for
      *     explanations shown to operators (never the token itself)
+     * @param forkMergeRequest true for a merge-request pipeline running a fork's code
      * @throws NullPointerException if {@code provider}, {@code issuer}, {@code subject}, {@code repository},
      *     {@code ref}, {@code event}, {@code jti}, {@code issuedAt} or {@code expiresAt} is null
      */
@@ -104,7 +105,29 @@ public record WorkloadIdentity(
         claims = claims == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
     }
 
-    /** An identity that is not a fork's merge request (every GitHub token: GitHub has its own event for that). */
+    /**
+     * An identity that is not a fork's merge request (every GitHub token: GitHub has its own event for that).
+     *
+     * @param provider the name of the provider that verified the token
+     * @param issuer {@code iss}
+     * @param subject {@code sub}
+     * @param repository the repository's path
+     * @param repositoryId the repository's numeric id
+     * @param repositoryOwnerId the owner's numeric id
+     * @param ref the full ref
+     * @param refType {@code branch} or {@code tag} (may be null)
+     * @param environment the deployment environment (may be null)
+     * @param workflow the path of the workflow or pipeline file (may be null)
+     * @param jobWorkflowRef the reusable workflow the job runs (may be null)
+     * @param event what triggered the run
+     * @param refProtected whether the ref is protected (may be null)
+     * @param runnerEnvironment {@code runner_environment} (may be null)
+     * @param jti {@code jti}
+     * @param issuedAt {@code iat}
+     * @param expiresAt {@code exp}
+     * @param claims the claims conditions read, for explanations
+     * @throws NullPointerException as the canonical constructor
+     */
     public WorkloadIdentity(String provider, String issuer, String subject, String repository, long repositoryId,
                             long repositoryOwnerId, String ref, String refType, String environment, String workflow,
                             String jobWorkflowRef, String event, Boolean refProtected, String runnerEnvironment,

@@ -41,8 +41,11 @@ public final class TrustedProxies {
     }
 
     /**
-     * Parses {@code 10.0.0.1, 10.1.0.0/16, ::1}; empty or null: none.
+     * Parses a list such as {@code 10.0.0.1, 10.1.0.0/16, ::1}. Only IP literals are accepted,
+     * never host names, so parsing never touches DNS.
      *
+     * @param value comma-separated IP addresses and CIDR ranges; empty or null for none
+     * @return the proxies; {@link #NONE} for an empty value
      * @throws IllegalArgumentException naming the entry that is not an IP address or CIDR range
      */
     public static TrustedProxies parse(String value) {
@@ -70,7 +73,12 @@ public final class TrustedProxies {
         return new TrustedProxies(ranges, value.trim());
     }
 
-    /** True when {@code address} (an IP literal) is one of the trusted proxies. */
+    /**
+     * Whether an address is one of the trusted proxies.
+     *
+     * @param address an IP literal; anything else (a host name, garbage) is never trusted
+     * @return true when {@code address} is in one of the ranges
+     */
     public boolean contains(String address) {
         byte[] bytes = literal(address);
         return bytes != null && ranges.stream().anyMatch(r -> r.contains(bytes));
@@ -81,6 +89,10 @@ public final class TrustedProxies {
      * right-most address of {@code X-Forwarded-For} that is not a trusted proxy (each proxy
      * appends the address it received from, so only the entries our proxies added are believed).
      * An entry that is not an IP address ends the walk at the hop that forwarded it.
+     *
+     * @param remote the connection's peer address
+     * @param forwardedFor the request's {@code X-Forwarded-For} headers, in order, or null
+     * @return the address the audit log records as the client's
      */
     public String clientAddress(String remote, List<String> forwardedFor) {
         if (ranges.isEmpty() || !contains(remote) || forwardedFor == null || forwardedFor.isEmpty()) {

@@ -18,6 +18,17 @@ public record ProviderSettings(String name, String type, String issuer, String j
     /** The type of GitLab instances (gitlab.com or self-managed). */
     public static final String GITLAB = "gitlab";
 
+    /**
+     * Checks that the settings name a known type and the values every provider needs.
+     *
+     * @param name the name requests and policies use
+     * @param type {@link #GITHUB} or {@link #GITLAB}
+     * @param issuer the exact {@code iss} of its tokens
+     * @param jwksUrl its key set's URL, or null: discovered from the issuer
+     * @param audience the exact {@code aud} its tokens must carry
+     * @throws NullPointerException without a name, issuer or audience
+     * @throws IllegalArgumentException for another type
+     */
     public ProviderSettings {
         Objects.requireNonNull(name, "name");
         if (!GITHUB.equals(type) && !GITLAB.equals(type)) {

@@ -64,7 +64,13 @@ public final class RequestGate extends Handler.Wrapper {
     private final Duration requestTimeout;
     private final CredentialCheck credentials;
 
-    /** A gate for bodies of at most {@code maxBodyBytes}, received in full within {@code requestTimeout}. */
+    /**
+     * A gate for bodies of at most {@code maxBodyBytes}, received in full within {@code requestTimeout}.
+     *
+     * @param maxBodyBytes the largest body accepted, positive
+     * @param requestTimeout how long a request may take to arrive in full, from its first byte
+     * @throws IllegalArgumentException when {@code maxBodyBytes} is not positive
+     */
     public RequestGate(int maxBodyBytes, Duration requestTimeout) {
         this(maxBodyBytes, requestTimeout, (method, path, authorization) -> false);
     }
@@ -73,6 +79,11 @@ public final class RequestGate extends Handler.Wrapper {
      * A gate as above that hands a request {@code credentials} says is refused on its
      * {@code Authorization} header straight on, without reading its body (contract: admin bearer
      * checked before any body is read), whatever size its body declares.
+     *
+     * @param maxBodyBytes the largest body accepted, positive
+     * @param requestTimeout how long a request may take to arrive in full, from its first byte
+     * @param credentials says which requests their routes refuse on credentials alone
+     * @throws IllegalArgumentException when {@code maxBodyBytes} is not positive
      */
     public RequestGate(int maxBodyBytes, Duration requestTimeout, CredentialCheck credentials) {
         if (maxBodyBytes <= 0) {

@@ -63,6 +63,30 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
 
     private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9-]{1,32}");
 
+    /**
+     * Fills the defaults: the one {@code github} provider when none is given, the default audit retention, no trusted proxy. Validating each value is {@link #fromEnvironment(Map)}'s job, which names the variable.
+     *
+     * @param port {@code IDP_PORT}, 0 for any free port
+     * @param issuer {@code IDP_ISSUER}
+     * @param audience {@code IDP_AUDIENCE}
+     * @param dbUrl {@code IDP_DB_URL}
+     * @param dbUser {@code IDP_DB_USER}
+     * @param dbPassword {@code IDP_DB_PASSWORD}
+     * @param adminToken {@code IDP_ADMIN_TOKEN}, or null: admin routes off
+     * @param githubIssuer {@code IDP_GITHUB_ISSUER}
+     * @param githubJwksUrl {@code IDP_GITHUB_JWKS_URL}, or null: discovered
+     * @param tokenTtl {@code IDP_TOKEN_TTL}
+     * @param clockSkew {@code IDP_CLOCK_SKEW}
+     * @param signingAlgorithm {@code IDP_SIGNING_ALGORITHM}
+     * @param keyEncryptionKey {@code IDP_KEY_ENCRYPTION_KEY}, or null
+     * @param host {@code IDP_HOST}, not null
+     * @param requestTimeout {@code IDP_REQUEST_TIMEOUT}, not null
+     * @param providers the trusted providers; null or empty: one provider {@code github} of {@code githubIssuer}, {@code githubJwksUrl} and {@code audience}
+     * @param introspectionToken {@code IDP_INTROSPECTION_TOKEN}, or null
+     * @param auditRetention {@code IDP_AUDIT_RETENTION}, or null: {@link #DEFAULT_AUDIT_RETENTION}
+     * @param trustedProxies {@code IDP_TRUSTED_PROXIES}, or null: {@link TrustedProxies#NONE}
+     * @throws NullPointerException without {@code host} or {@code requestTimeout}
+     */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -74,7 +98,28 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
         trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
     }
 
-    /** Settings with the one provider {@code github} of {@code githubIssuer}, {@code githubJwksUrl} and {@code audience}. */
+    /**
+     * Settings with the one provider {@code github} of {@code githubIssuer}, {@code githubJwksUrl} and {@code audience}.
+     *
+     * @param port {@code IDP_PORT}, 0 for any free port
+     * @param issuer {@code IDP_ISSUER}
+     * @param audience {@code IDP_AUDIENCE}
+     * @param dbUrl {@code IDP_DB_URL}
+     * @param dbUser {@code IDP_DB_USER}
+     * @param dbPassword {@code IDP_DB_PASSWORD}
+     * @param adminToken {@code IDP_ADMIN_TOKEN}, or null: admin routes off
+     * @param githubIssuer {@code IDP_GITHUB_ISSUER}
+     * @param githubJwksUrl {@code IDP_GITHUB_JWKS_URL}, or null: discovered
+     * @param tokenTtl {@code IDP_TOKEN_TTL}
+     * @param clockSkew {@code IDP_CLOCK_SKEW}
+     * @param signingAlgorithm {@code IDP_SIGNING_ALGORITHM}
+     * @param keyEncryptionKey {@code IDP_KEY_ENCRYPTION_KEY}, or null
+     * @param host {@code IDP_HOST}, not null
+     * @param requestTimeout {@code IDP_REQUEST_TIMEOUT}, not null
+     * @param introspectionToken {@code IDP_INTROSPECTION_TOKEN}, or null
+     * @param auditRetention {@code IDP_AUDIT_RETENTION}, or null: {@link #DEFAULT_AUDIT_RETENTION}
+     * @param trustedProxies {@code IDP_TRUSTED_PROXIES}, or null: {@link TrustedProxies#NONE}
+     */
     public ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
                         AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
                         Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,
@@ -85,14 +130,35 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                 auditRetention, trustedProxies);
     }
 
-    /** These settings with {@code providers} trusted instead (the {@code github*} fields are then ignored). */
+    /**
+     * These settings with other providers trusted (the {@code github*} fields are then ignored).
+     *
+     * @param providers the providers to trust; null or empty: the one {@code github} provider
+     * @return a copy of these settings with {@code providers}
+     */
     public ServerConfig withProviders(List<ProviderSettings> providers) {
         return new ServerConfig(port, issuer, audience, dbUrl, dbUser, dbPassword, adminToken, githubIssuer,
                 githubJwksUrl, tokenTtl, clockSkew, signingAlgorithm, keyEncryptionKey, host, requestTimeout, providers,
                 introspectionToken, auditRetention, trustedProxies);
     }
 
-    /** Settings as version 1 had them: bound to every interface, the default request timeout. */
+    /**
+     * Settings as version 1 had them: bound to every interface, the default request timeout.
+     *
+     * @param port {@code IDP_PORT}, 0 for any free port
+     * @param issuer {@code IDP_ISSUER}
+     * @param audience {@code IDP_AUDIENCE}
+     * @param dbUrl {@code IDP_DB_URL}
+     * @param dbUser {@code IDP_DB_USER}
+     * @param dbPassword {@code IDP_DB_PASSWORD}
+     * @param adminToken {@code IDP_ADMIN_TOKEN}, or null: admin routes off
+     * @param githubIssuer {@code IDP_GITHUB_ISSUER}
+     * @param githubJwksUrl {@code IDP_GITHUB_JWKS_URL}, or null: discovered
+     * @param tokenTtl {@code IDP_TOKEN_TTL}
+     * @param clockSkew {@code IDP_CLOCK_SKEW}
+     * @param signingAlgorithm {@code IDP_SIGNING_ALGORITHM}
+     * @param keyEncryptionKey {@code IDP_KEY_ENCRYPTION_KEY}, or null
+     */
     public ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
                         AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
                         Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey) {
@@ -100,7 +166,25 @@ public record ServerConfig(int port, String issuer, String audience, String dbUr
                 clockSkew, signingAlgorithm, keyEncryptionKey, DEFAULT_HOST, DEFAULT_REQUEST_TIMEOUT);
     }
 
-    /** Settings without an introspection token, with the default audit retention and no trusted proxy. */
+    /**
+     * Settings without an introspection token, with the default audit retention and no trusted proxy.
+     *
+     * @param port {@code IDP_PORT}, 0 for any free port
+     * @param issuer {@code IDP_ISSUER}
+     * @param audience {@code IDP_AUDIENCE}
+     * @param dbUrl {@code IDP_DB_URL}
+     * @param dbUser {@code IDP_DB_USER}
+     * @param dbPassword {@code IDP_DB_PASSWORD}
+     * @param adminToken {@code IDP_ADMIN_TOKEN}, or null: admin routes off
+     * @param githubIssuer {@code IDP_GITHUB_ISSUER}
+     * @param githubJwksUrl {@code IDP_GITHUB_JWKS_URL}, or null: discovered
+     * @param tokenTtl {@code IDP_TOKEN_TTL}
+     * @param clockSkew {@code IDP_CLOCK_SKEW}
+     * @param signingAlgorithm {@code IDP_SIGNING_ALGORITHM}
+     * @param keyEncryptionKey {@code IDP_KEY_ENCRYPTION_KEY}, or null
+     * @param host {@code IDP_HOST}, not null
+     * @param requestTimeout {@code IDP_REQUEST_TIMEOUT}, not null
+     */
     public ServerConfig(int port, String issuer, String audience, String dbUrl, String dbUser, String dbPassword,
                         AdminToken adminToken, String githubIssuer, String githubJwksUrl, Duration tokenTtl,
                         Duration clockSkew, SigningAlgorithm signingAlgorithm, byte[] keyEncryptionKey,

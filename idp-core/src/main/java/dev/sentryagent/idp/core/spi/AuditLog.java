@@ -11,12 +11,27 @@ import java.util.List;
  */
 public interface AuditLog {
 
-    /** Stores {@code events}, all of them or none, in one round trip to the store where it has one. */
+    /**
+     * Stores {@code events}, all of them or none, in one round trip to the store where it has one.
+     *
+     * @param events the events, in the order they happened
+     */
     void append(List<AuditEvent> events);
 
-    /** The events that match the query's filters, newest first. */
+    /**
+     * Lists events, newest first.
+     *
+     * @param query the filters and the page to read
+     * @return the events that match every filter of {@code query}
+     */
     Page<AuditEvent> list(AuditQuery query);
 
-    /** Deletes at most {@code max} events older than {@code cutoff}; returns how many. */
+    /**
+     * Deletes events past their retention, in batches so that one call stays short.
+     *
+     * @param cutoff events that happened before this instant go
+     * @param max the most events to delete in this call
+     * @return how many were deleted
+     */
     int purgeBefore(Instant cutoff, int max);
 }

@@ -15,10 +15,10 @@ public interface IdpStore {
     /** {@return this IdP's signing keys, the same object on every call} */
     SigningKeyStore signingKeys();
 
-    /** The revoked access tokens, shared by every server on this store. */
+    /** {@return the revoked access tokens, shared by every server on this store; the same object on every call} */
     RevocationList revocations();
 
-    /** The audit events. */
+    /** {@return the audit events, the same object on every call} */
     AuditLog auditLog();
 
     /**

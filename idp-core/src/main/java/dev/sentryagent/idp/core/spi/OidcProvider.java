@@ -11,7 +11,7 @@ public interface OidcProvider {
     /** The largest {@link #clockSkew()} a provider may apply; the exchanger refuses a provider with more. */
     Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
-    /** The name requests use to select this provider, e.g. {@code github}. */
+    /** {@return the name requests use to select this provider, e.g. {@code github}} */
     String name();
 
     /**
@@ -20,12 +20,14 @@ public interface OidcProvider {
      * {@code gitlab} (a full project path with subgroups, GitLab's runner environments, no
      * {@code jobWorkflows}); any other type gets the rules common to both. Several providers may
      * share a type (github.com next to a GitHub Enterprise Server).
+     *
+     * @return the type; {@code custom} unless overridden
      */
     default String type() {
         return "custom";
     }
 
-    /** The exact {@code iss} this provider accepts. */
+    /** {@return the exact {@code iss} this provider accepts} */
     String issuer();
 
     /**
@@ -33,6 +35,8 @@ public interface OidcProvider {
      * the claims the exchange needs) and returns the identity it states, its claims mapped onto the provider-neutral
      * {@link WorkloadIdentity}. Does not check replay.
      *
+     * @param token the compact JWT as the CI job submitted it
+     * @return the verified identity
      * @throws dev.sentryagent.idp.core.InvalidTokenException naming the failed check
      * @throws dev.sentryagent.idp.core.UnavailableException when the key set cannot be had
      */
@@ -45,11 +49,13 @@ public interface OidcProvider {
      * {@code nbf} or {@code iat} is returned with the identity instead of thrown: the token's
      * signature, issuer, audience and claims are checked all the same. For explanations only.
      *
+     * @param token the compact JWT as the CI job submitted it
+     * @return the identity, with the failed time check if there was one
      * @throws dev.sentryagent.idp.core.InvalidTokenException naming any other failed check
      * @throws dev.sentryagent.idp.core.UnavailableException when the key set cannot be had
      */
     TokenInspection inspect(String token);
 
-    /** The leeway applied to {@code exp}, {@code nbf} and {@code iat}: zero to {@link #MAX_CLOCK_SKEW}. */
+    /** {@return the leeway applied to {@code exp}, {@code nbf} and {@code iat}: zero to {@link #MAX_CLOCK_SKEW}} */
     Duration clockSkew();
 }

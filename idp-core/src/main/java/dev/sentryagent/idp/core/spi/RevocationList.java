@@ -12,12 +12,26 @@ public interface RevocationList {
     /**
      * Revokes token {@code jti}, kept at least until {@code expiresAt} (the token's {@code exp}),
      * after which the token is refused as expired anyway. Revoking twice is not an error.
+     *
+     * @param jti the access token's {@code jti}
+     * @param expiresAt the access token's {@code exp}
      */
     void revoke(String jti, Instant expiresAt);
 
-    /** True when {@code jti} was revoked and its record not yet purged. */
+    /**
+     * Whether a token was revoked.
+     *
+     * @param jti the access token's {@code jti}
+     * @return true when {@code jti} was revoked and its record not yet purged
+     */
     boolean isRevoked(String jti);
 
-    /** Deletes at most {@code max} records whose token expired before {@code now}; returns how many. */
+    /**
+     * Deletes records that are no longer needed, in batches so that one call stays short.
+     *
+     * @param now records whose token expired before this instant go
+     * @param max the most records to delete in this call
+     * @return how many were deleted
+     */
     int purgeExpired(Instant now, int max);
 }

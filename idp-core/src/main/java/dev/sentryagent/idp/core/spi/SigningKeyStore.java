@@ -20,8 +20,10 @@ public interface SigningKeyStore {
     void add(SigningKey key);
 
     /**
-     * Deletes a key, private key and all, once no token it signed can still be valid; false when
-     * there was none (another server may have deleted it first).
+     * Deletes a key, private key and all, once no token it signed can still be valid.
+     *
+     * @param kid the key's id
+     * @return false when there was none (another server may have deleted it first)
      */
     boolean delete(String kid);
 }

@@ -1,0 +1,62 @@
+package dev.sentryagent.idp.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The one reading of a file path out of {@code workflow_ref} and {@code ci_config_ref_uri}. */
+class ClaimPathsTest {
+    private static final String REPO = "octo-org/octo-repo/";
+    private static final String PROJECT = "gitlab.example.com/acme/platform/deployer//";
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(nullValues = "NULL", value = {
+        "octo-org/octo-repo/.github/workflows/ci.yml@refs/heads/main, .github/workflows/ci.yml",
+        // The repository's name is compared ignoring case, as GitHub does.
+        "Octo-Org/OCTO-REPO/.github/workflows/ci.yml@refs/heads/main, .github/workflows/ci.yml",
+        // The first '@' after the prefix ends the path, even when the ref holds another.
+        "octo-org/octo-repo/.github/workflows/ci.yml@refs/heads/a@b, .github/workflows/ci.yml",
+        "octo-org/octo-repo/.github/workflows/ci.yml, NULL",            // no '@'
+        "octo-org/octo-repo/@refs/heads/main, NULL",                    // empty path
+        "octo-org/octo-repo/, NULL",                                    // the prefix alone
+        "octo-org/other-repo/.github/workflows/ci.yml@refs/heads/main, NULL", // another repository
+        "octo-org/octo-repository/.github/workflows/ci.yml@refs/heads/main, NULL", // a longer name is another
+        "octo-org/octo-repo, NULL",                                     // shorter than the prefix
+        "'', NULL",
+    })
+    void beforeFirstAtWhenGivenWorkflowRefThenPathOfThisRepositoryOrNull(String workflowRef, String path) {
+        assertThat(ClaimPaths.beforeFirstAt(workflowRef, REPO)).isEqualTo(path);
+    }
+
+    @Test
+    void beforeFirstAtWhenClaimAbsentThenNull() {
+        assertThat(ClaimPaths.beforeFirstAt(null, REPO)).isNull();
+    }
+
+    @ParameterizedTest(name = "{0} @ {1} -> {2}")
+    @CsvSource(nullValues = "NULL", value = {
+        "gitlab.example.com/acme/platform/deployer//ci/deploy.yml@refs/heads/main, refs/heads/main, ci/deploy.yml",
+        "GitLab.Example.com/ACME/platform/deployer//ci/deploy.yml@refs/heads/main, refs/heads/main, ci/deploy.yml",
+        // A ref holding an '@' is cut at the pipeline's own ref, so the path is whole.
+        "gitlab.example.com/acme/platform/deployer//ci/deploy.yml@refs/heads/a@b, refs/heads/a@b, ci/deploy.yml",
+        // A path holding an '@': the pipeline's own ref still decides where the path ends.
+        "gitlab.example.com/acme/platform/deployer//ci/x@y.yml@refs/heads/main, refs/heads/main, ci/x@y.yml",
+        // Another ref than the pipeline's: the last '@' ends the path.
+        "gitlab.example.com/acme/platform/deployer//ci/deploy.yml@refs/heads/other, refs/heads/main, ci/deploy.yml",
+        "gitlab.example.com/acme/platform/deployer//ci/deploy.yml, refs/heads/main, NULL",            // no '@'
+        "gitlab.example.com/acme/platform/deployer//@refs/heads/main, refs/heads/main, NULL",         // empty path
+        "gitlab.example.com/acme/platform/other//ci/deploy.yml@refs/heads/main, refs/heads/main, NULL", // another project
+        "gitlab.example.com/acme/platform/deployer/ci/deploy.yml@refs/heads/main, refs/heads/main, NULL", // one slash
+        "other.example.com/acme/platform/deployer//ci/deploy.yml@refs/heads/main, refs/heads/main, NULL", // another host
+    })
+    void beforeRefWhenGivenConfigRefUriThenPathOfThisProjectOrNull(String configRefUri, String ref, String path) {
+        assertThat(ClaimPaths.beforeRef(configRefUri, PROJECT, ref)).isEqualTo(path);
+    }
+
+    @Test
+    void beforeRefWhenClaimAbsentThenNull() {
+        assertThat(ClaimPaths.beforeRef(null, PROJECT, "refs/heads/main")).isNull();
+    }
+}
