@@ -140,22 +140,35 @@ public final class RequestGate extends Handler.Wrapper {
         private final Response response;
         private final Callback callback;
         private final AtomicBoolean settled = new AtomicBoolean();
-        private byte[] body = new byte[0];
+        private byte[] body;
         private int size;
         private long discarded;
-        private Scheduler.Task timer;
+        private volatile Scheduler.Task timer;
 
         BodyReader(Request request, Response response, Callback callback) {
+            long declared = request.getLength();
+            // A declared length (already checked against the limit) sizes the buffer once.
+            this.body = new byte[declared > 0 ? (int) declared : 0];
             this.request = request;
             this.response = response;
             this.callback = callback;
         }
 
         void start() {
-            long left = requestTimeout.toNanos() - NanoTime.since(request.getBeginNanoTime());
-            timer = request.getComponents().getScheduler().schedule(this::expire, Math.max(0, left),
-                    TimeUnit.NANOSECONDS);
             run();
+        }
+
+        /**
+         * Arms the request timeout the first time the body is not all there: most bodies arrive with
+         * their headers and are read at once, and a timer scheduled and cancelled for each of them
+         * costs the scheduler's lock and queue on every request.
+         */
+        private void armTimer() {
+            if (timer == null) {
+                long left = requestTimeout.toNanos() - NanoTime.since(request.getBeginNanoTime());
+                timer = request.getComponents().getScheduler().schedule(this::expire, Math.max(0, left),
+                        TimeUnit.NANOSECONDS);
+            }
         }
 
         /** Reads what has arrived; called again by Jetty, on demand, when more arrives. */
@@ -164,6 +177,7 @@ public final class RequestGate extends Handler.Wrapper {
             while (!settled.get()) {
                 Content.Chunk chunk = request.read();
                 if (chunk == null) {
+                    armTimer();
                     request.demand(this);
                     return;
                 }
