@@ -89,12 +89,13 @@ class AuthlibClientTest {
     @Test
     void agentTokenThroughAuthlibThenPyJwtVerifiesItIntrospectionSeesItsRevocationAndASecondExchangeIsRefused()
             throws Exception {
+        PythonVenv python = venv();
         String repository = "octo-org/authlib-" + UUID.randomUUID().toString().substring(0, 8);
         String agent = admin("/api/v1/agents", Map.of("name", "authlib-deployer")).get("agentId").asText();
         String policy = admin("/api/v1/oidc/trust-policies", Map.of("repository", repository, "branch", "main",
                 "agentId", agent, "audiences", List.of(API), "tokenTtl", "PT5M")).get("id").asText();
 
-        JsonNode out = runClient(Map.of("OIDC_TOKEN", github.token().repository(repository).mint(),
+        JsonNode out = runClient(python, Map.of("OIDC_TOKEN", github.token().repository(repository).mint(),
                 "AGENT_ID", agent, "AUDIENCE", API));
 
         assertThat(out.get("metadata")).isEqualTo(JSON.readTree("{\"issuer\": \"" + issuer + "\", "
@@ -141,10 +142,11 @@ class AuthlibClientTest {
 
     @Test
     void bootstrapTokenThroughAuthlibThenTheAgentOnlyVerifierRefusesItsScope() throws Exception {
+        PythonVenv python = venv();
         String repository = "octo-org/authlib-" + UUID.randomUUID().toString().substring(0, 8);
         admin("/api/v1/oidc/trust-policies", Map.of("repository", repository));
 
-        JsonNode out = runClient(Map.of("OIDC_TOKEN", github.token().repository(repository).mint()));
+        JsonNode out = runClient(python, Map.of("OIDC_TOKEN", github.token().repository(repository).mint()));
 
         assertThat(texts(out.get("sent"))).containsExactly("client_id", "grant_type", "subject_token",
                 "subject_token_type");
@@ -174,11 +176,11 @@ class AuthlibClientTest {
     }
 
     /** Runs the script with the server's issuer and the introspection secret; its JSON output. */
-    private JsonNode runClient(Map<String, String> settings) throws Exception {
+    private JsonNode runClient(PythonVenv python, Map<String, String> settings) throws Exception {
         Map<String, String> env = new HashMap<>(settings);
         env.put("IDP_ISSUER", issuer);
         env.put("INTROSPECTION_TOKEN", INTROSPECTION);
-        PythonVenv.Result result = venv().runPython(List.of(SCRIPT.toString()), env, SCRIPT_TIMEOUT);
+        PythonVenv.Result result = python.runPython(List.of(SCRIPT.toString()), env, SCRIPT_TIMEOUT);
         assertThat(result.ok()).as(result.failure(SCRIPT.toString(), SCRIPT_TIMEOUT) + "\n" + result.errors()).isTrue();
         return JSON.readTree(result.output());
     }
