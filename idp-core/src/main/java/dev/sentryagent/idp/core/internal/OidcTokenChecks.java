@@ -18,7 +18,6 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.JoseException;
 
 /**
@@ -111,8 +110,8 @@ public final class OidcTokenChecks {
         }
         JwtClaims claims;
         try {
-            claims = JwtClaims.parse(payload);
-        } catch (InvalidJwtException e) {
+            claims = ClaimsJson.parse(payload);
+        } catch (IllegalArgumentException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The OIDC token's claims are not a JSON object");
         }
         // Before the key lookup: a token of another issuer (another provider's, sent under this name)
