@@ -1,7 +1,7 @@
 package dev.sentryagent.idp.server;
 
 import static dev.sentryagent.idp.javalin.Http.map;
-import static dev.sentryagent.idp.server.HttpContractTest.assertError;
+import static dev.sentryagent.idp.server.ServerFixture.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentryagent.idp.javalin.Http;

@@ -37,7 +37,7 @@ class TwoServersIT {
 
                 assertThat(a.http.exchange(token, null).status()).isEqualTo(200);
                 Http.Response replay = b.http.exchange(token, null);
-                HttpContractTest.assertError(replay, 401, "invalid_token", "The OIDC token was already exchanged");
+                ServerFixture.assertError(replay, 401, "invalid_token", "The OIDC token was already exchanged");
 
                 String fromB = b.http.exchange(github.token().mint(), null).json().get("access_token").asText();
                 assertThat(a.http.postJson("/api/v1/agents", map("name", "made-on-a"), fromB).status())
@@ -80,7 +80,7 @@ class TwoServersIT {
 
                 assertThat(form(b.http, "/api/v1/oidc/introspect", token, INTROSPECTION).body())
                         .isEqualTo("{\"active\":false}");
-                HttpContractTest.assertError(b.http.postJson("/api/v1/agents", map("name", "revoked"), token), 401,
+                ServerFixture.assertError(b.http.postJson("/api/v1/agents", map("name", "revoked"), token), 401,
                         "invalid_token", "The access token has been revoked");
 
                 // A rotation on a signs at once; b has not reloaded its ring yet, but an unknown kid makes it reload.
