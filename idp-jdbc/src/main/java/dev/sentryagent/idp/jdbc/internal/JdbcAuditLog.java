@@ -23,7 +23,7 @@ public final class JdbcAuditLog implements AuditLog {
             + "run_id, agent_id, policy_id, error, error_description, subject_token_sha256, token_jti, kid, client_ip, "
             + "user_agent";
     private static final int COLUMN_COUNT = 18;
-    private static final OldestRows OLDEST = new OldestRows("audit_events", "event_time", "id");
+    static final OldestRows OLDEST = new OldestRows("audit_events", "event_time", "id");
 
     private final Sql sql;
 

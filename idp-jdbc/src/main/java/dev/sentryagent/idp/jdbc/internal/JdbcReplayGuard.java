@@ -17,7 +17,7 @@ public final class JdbcReplayGuard implements ReplayGuard {
     static final int PURGE_EVERY = 512;
     static final int PURGE_BATCH = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(JdbcReplayGuard.class);
-    private static final OldestRows EXPIRED = new OldestRows("oidc_replay", "expires_at", "issuer", "jti");
+    static final OldestRows EXPIRED = new OldestRows("oidc_replay", "expires_at", "issuer", "jti");
 
     private final Sql sql;
     private final Clock clock;

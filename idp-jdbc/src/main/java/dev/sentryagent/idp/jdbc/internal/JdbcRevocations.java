@@ -10,7 +10,7 @@ import org.jdbi.v3.core.JdbiException;
  * PostgreSQL alike.
  */
 public final class JdbcRevocations implements RevocationList {
-    private static final OldestRows EXPIRED = new OldestRows("token_revocations", "expires_at", "jti");
+    static final OldestRows EXPIRED = new OldestRows("token_revocations", "expires_at", "jti");
 
     private final Sql sql;
 
