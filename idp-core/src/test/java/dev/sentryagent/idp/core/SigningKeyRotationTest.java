@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentryagent.idp.core.memory.InMemoryStore;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
+import dev.sentryagent.idp.testkit.MutableClock;
 import java.time.Duration;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;

@@ -1,14 +1,10 @@
 package dev.sentryagent.idp.server;
 
-import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
 
 import static dev.sentryagent.idp.javalin.Http.map;
-import static dev.sentryagent.idp.server.HttpContractTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,57 +13,22 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The hostile-input rules of contract v2 (issue 12) over real HTTP against the real server, one
  * test per attack: bootstrap tokens spent once, strict token form and claim ranges, display text.
  * Subclasses choose the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class HardeningHttpContractTest {
-    static final String IDP = "http://localhost:8080";
+public abstract class HardeningHttpContractTest extends ServerFixture {
     static final String ADMIN = "hardening-admin-secret-0123456789-abcdef";
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
-
-    /** The JDBC URL, user and password of a database for this class. */
-    protected abstract String[] database();
-
-    @BeforeAll
-    void startServer() {
-        github = FakeOidcIssuer.start(IDP);
-        String[] db = database();
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, db[0], db[1], db[2], AdminToken.parse(ADMIN),
-                github.issuer(), null, Duration.ofMinutes(15), Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
-        http = new Http("http://127.0.0.1:" + server.port());
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        github.close();
+    HardeningHttpContractTest() {
+        super(ADMIN);
     }
 
     String policyFor(String repository) {
-        Http.Response r = http.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("id").asText();
-    }
-
-    String bootstrapToken(String repository) {
-        Http.Response r = http.exchange(github.token().repository(repository).mint(), null);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json().get("access_token").asText();
-    }
-
-    static String repo() {
-        return "octo-org/hard-" + UUID.randomUUID().toString().substring(0, 8);
+        return createPolicy(map("repository", repository));
     }
 
     // ---- bootstrap tokens are single use

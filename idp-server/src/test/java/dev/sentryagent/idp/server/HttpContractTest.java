@@ -4,12 +4,8 @@ import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
-import dev.sentryagent.idp.testkit.GitHubTokenBuilder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,83 +14,25 @@ import java.util.Set;
 import java.util.UUID;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every row of the HTTP contract over real HTTP on a random loopback port, with the testkit
  * issuer standing in for GitHub. Subclasses choose the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class HttpContractTest {
-    static final String IDP = "http://localhost:8080";
+public abstract class HttpContractTest extends ServerFixture {
     static final String ADMIN = "test-admin-secret-0123456789-abcdefghij";
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
-
-    /** The JDBC URL, user and password of a database for this class. */
-    protected abstract String[] database();
+    HttpContractTest() {
+        super(ADMIN);
+    }
 
     /** How the admin token is configured: plaintext or its hash. */
     protected abstract String adminTokenSetting();
 
-    @BeforeAll
-    void startServer() {
-        github = FakeOidcIssuer.start(IDP);
-        String[] db = database();
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, db[0], db[1], db[2], AdminToken.parse(adminTokenSetting()),
-                github.issuer(), null, Duration.ofMinutes(15), Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
-        http = new Http("http://127.0.0.1:" + server.port());
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        github.close();
-    }
-
-    String repo() {
-        return "octo-org/repo-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    GitHubTokenBuilder token(String repository) {
-        return github.token().repository(repository);
-    }
-
-    String createPolicy(Map<String, Object> body) {
-        Http.Response r = http.postJson("/api/v1/oidc/trust-policies", body, ADMIN);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("id").asText();
-    }
-
-    String createAgent(String name) {
-        Http.Response r = http.postJson("/api/v1/agents", map("name", name), ADMIN);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("agentId").asText();
-    }
-
-    static void assertError(Http.Response r, int status, String error, String descriptionPrefix) {
-        assertThat(r.status()).as(r.body()).isEqualTo(status);
-        assertThat(r.header("Content-Type")).startsWith("application/json");
-        assertThat(r.error()).isEqualTo(error);
-        assertThat(r.description()).startsWith(descriptionPrefix);
-    }
-
-    JwtClaims verifyWithServedJwks(String accessToken) throws Exception {
-        Http.Response jwks = http.get("/.well-known/jwks.json", null);
-        return new JwtConsumerBuilder()
-                .setExpectedIssuer(IDP)
-                .setExpectedAudience(IDP)
-                .setExpectedType(true, "at+jwt")
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks.body()).getJsonWebKeys()))
-                .build()
-                .processToClaims(accessToken);
+    @Override
+    ServerConfig config(String[] db, String githubIssuer) {
+        return config(db, AdminToken.parse(adminTokenSetting()), githubIssuer);
     }
 
     // ---- token exchange: success
@@ -115,7 +53,7 @@ public abstract class HttpContractTest {
         assertThat(body.get("scope").asText()).isEqualTo("agents:write");
         assertThat(body.has("agent_id")).isFalse();
         assertThat(body.get("issued_token_type").asText()).isEqualTo("urn:ietf:params:oauth:token-type:access_token");
-        JwtClaims claims = verifyWithServedJwks(body.get("access_token").asText());
+        JwtClaims claims = verifyWithServedJwks(body.get("access_token").asText(), IDP);
         assertThat(claims.getStringClaimValue("scope")).isEqualTo("agents:write");
         assertThat(claims.getStringClaimValue("repository")).isEqualTo(repository);
     }
@@ -135,7 +73,7 @@ public abstract class HttpContractTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("scope").asText()).isEqualTo("agent");
         assertThat(r.json().get("agent_id").asText()).isEqualTo(agent);
-        assertThat(verifyWithServedJwks(r.json().get("access_token").asText()).getSubject()).isEqualTo(agent);
+        assertThat(verifyWithServedJwks(r.json().get("access_token").asText(), IDP).getSubject()).isEqualTo(agent);
     }
 
     static Map<String, String> map2(String... kv) {
@@ -457,18 +395,11 @@ public abstract class HttpContractTest {
 
     @Test
     void listPoliciesWhenBadFilterThenBadRequest() {
-        assertError(http.get("/api/v1/oidc/trust-policies?limit=0", ADMIN), 400, "invalid_request",
-                "limit must be between 1 and 500, got 0");
-        assertError(http.get("/api/v1/oidc/trust-policies?limit=501", ADMIN), 400, "invalid_request",
-                "limit must be between 1 and 500, got 501");
-        assertError(http.get("/api/v1/oidc/trust-policies?limit=ten", ADMIN), 400, "invalid_request",
-                "limit must be a whole number between 1 and 500");
+        assertPagingRefused("/api/v1/oidc/trust-policies");
         assertError(http.get("/api/v1/oidc/trust-policies?agentId=x", ADMIN), 400, "invalid_request",
                 "agentId must be a UUID");
         assertError(http.get("/api/v1/oidc/trust-policies?repository=x", ADMIN), 400, "invalid_request",
                 "repository must be owner/name");
-        assertError(http.get("/api/v1/oidc/trust-policies?cursor=garbage", ADMIN), 400, "invalid_request",
-                "cursor is not one this server issued");
         assertError(http.get("/api/v1/oidc/trust-policies?repo=x/y", ADMIN), 400, "invalid_request",
                 "unknown query parameter \"repo\"");
     }
@@ -533,6 +464,11 @@ public abstract class HttpContractTest {
         assertError(http.get("/api/v1/agents/" + agent, ADMIN), 404, "not_found", "No agent with id " + agent);
         assertError(http.get("/api/v1/oidc/trust-policies/" + policy, ADMIN), 404, "not_found", "No trust policy");
         assertError(http.delete("/api/v1/agents/" + agent, ADMIN), 404, "not_found", "No agent with id");
+    }
+
+    @Test
+    void listAgentsWhenBadPagingThenBadRequest() {
+        assertPagingRefused("/api/v1/agents");
     }
 
     // ---- documents, health, unknown routes

@@ -6,19 +6,15 @@ import dev.sentryagent.idp.javalin.Http;
 import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import java.math.BigInteger;
 import java.security.Signature;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
 import org.jose4j.jws.EcdsaUsingShaAlgorithm;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * A faster crypto provider must not accept what the JDK refuses. Every test here runs in the
@@ -27,9 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * signatures on our own access tokens ({@code POST /api/v1/agents} verifies them) and RS256 oddities
  * on GitHub-style tokens (the exchange verifies them), over HTTP against the real server.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NonCanonicalSignaturesHttpTest {
-    static final String IDP = "http://localhost:8080";
+class NonCanonicalSignaturesHttpTest extends ServerFixture {
     static final String ADMIN = "accp-admin-secret-0123456789-abcdefghij";
     static final String NOT_OURS = "The access token was not issued by this IdP or is malformed";
     /** The order n of P-256's base point. */
@@ -37,26 +31,21 @@ class NonCanonicalSignaturesHttpTest {
     static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
     final String repository = "octo-org/repo-" + UUID.randomUUID().toString().substring(0, 8);
 
-    @BeforeAll
-    void startServer() {
-        github = FakeOidcIssuer.start(IDP);
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, "jdbc:h2:mem:sig-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(AdminToken.hashOf(ADMIN)), github.issuer(), null,
-                Duration.ofMinutes(15), Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
-        http = new Http("http://127.0.0.1:" + server.port());
-        assertThat(http.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN).status())
-                .isEqualTo(201);
+    NonCanonicalSignaturesHttpTest() {
+        super(ADMIN);
     }
 
-    @AfterAll
-    void stopServer() {
-        server.close();
-        github.close();
+    @Override
+    ServerConfig config(String[] db, String githubIssuer) {
+        return config(db, AdminToken.parse(AdminToken.hashOf(ADMIN)), githubIssuer);
+    }
+
+    @BeforeAll
+    void createData() {
+        assertThat(http.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN).status())
+                .isEqualTo(201);
     }
 
     // ---- ES256: our access tokens, raw R || S of 32 + 32 bytes (RFC 7518, section 3.4)
@@ -138,9 +127,7 @@ class NonCanonicalSignaturesHttpTest {
     void exchangeWhenIssuerPublishesA1024BitKeyThenRefused() {
         try (FakeOidcIssuer weak = FakeOidcIssuer.start(IDP)) {
             weak.rotateKey(false, 1024);
-            IdpServer other = IdpServer.start(new ServerConfig(0, IDP, IDP, "jdbc:h2:mem:weak-" + UUID.randomUUID()
-                    + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(AdminToken.hashOf(ADMIN)), weak.issuer(), null,
-                    Duration.ofMinutes(15), Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
+            IdpServer other = IdpServer.start(config(h2("weak"), weak.issuer()));
             try {
                 Http client = new Http("http://127.0.0.1:" + other.port());
                 client.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN);

@@ -8,21 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Thousands of mutated trust-policy bodies and queries against the policy API of the real server,
@@ -31,9 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * glob patterns with metacharacters. Every answer is a 201 with the policy or a 4xx with the
  * contract's error body, never a 500.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PolicyApiFuzzTest {
-    static final String IDP = "http://localhost:8080";
+class PolicyApiFuzzTest extends ServerFixture {
     static final String ADMIN = "policy-fuzz-admin-secret-0123456789-abcd";
     static final String PATH = "/api/v1/oidc/trust-policies";
     static final long SEED = Long.getLong("fuzz.seed", 20261201L);
@@ -53,27 +44,17 @@ class PolicyApiFuzzTest {
         "octo-org/repo", "-a/b", "a/..", "github", "gitlab", "GITHUB", "pull_request_target", "workflow_run",
         "github-hosted", "self-hosted", "00000000-0000-0000-0000-000000000000", "not-a-uuid"};
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
     String agentId;
 
+    PolicyApiFuzzTest() {
+        super(ADMIN);
+    }
+
     @BeforeAll
-    void start() {
-        github = FakeOidcIssuer.start(IDP);
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, "jdbc:h2:mem:policy-fuzz-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(ADMIN), github.issuer(), null, Duration.ofMinutes(15),
-                Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
-        http = new Http("http://127.0.0.1:" + server.port());
+    void createData() {
         Http.Response agent = http.postJson("/api/v1/agents", map("name", "fuzz"), ADMIN);
         assertThat(agent.status()).isEqualTo(201);
         agentId = agent.json().get("agentId").asText();
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-        github.close();
     }
 
     @Test

@@ -25,7 +25,7 @@ class ProviderOutageHttpTest {
             // GitLab's key endpoint down before the IdP ever fetched it (as at start: keys are fetched lazily).
             f.gitlab.jwksDown();
             Http.Response down = exchange(f, "gitlab", f.gitlab.token().projectPath("acme/platform/outage").mint());
-            HttpContractTest.assertError(down, 503, "temporarily_unavailable", "The signing keys of issuer "
+            ServerFixture.assertError(down, 503, "temporarily_unavailable", "The signing keys of issuer "
                     + f.gitlab.issuer() + " cannot be fetched: GET " + f.gitlab.jwksUri() + " answered HTTP 503");
             assertThat(down.header("Retry-After")).isNotNull();
             assertThat(exchange(f, "github", f.github.token().repository("octo-org/outage").mint()).status())
@@ -35,7 +35,7 @@ class ProviderOutageHttpTest {
             f.gitlab.jwksHealthy();
             f.ghes.jwksDown();
             Http.Response ghesDown = exchange(f, "ghes", f.ghes.token().repository("octo-org/outage").mint());
-            HttpContractTest.assertError(ghesDown, 503, "temporarily_unavailable", "The signing keys of issuer "
+            ServerFixture.assertError(ghesDown, 503, "temporarily_unavailable", "The signing keys of issuer "
                     + f.ghes.issuer() + " cannot be fetched: ");
             assertThat(ghesDown.header("Retry-After")).isNotNull();
             assertThat(exchange(f, "github", f.github.token().repository("octo-org/outage").mint()).status())

@@ -1,10 +1,11 @@
 package dev.sentryagent.idp.server;
 
 import static dev.sentryagent.idp.javalin.Http.map;
-import static dev.sentryagent.idp.server.HttpContractTest.assertError;
+import static dev.sentryagent.idp.server.ServerFixture.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentryagent.idp.javalin.Http;
+import dev.sentryagent.idp.testkit.AbstractTokenBuilder;
 import dev.sentryagent.idp.testkit.GitHubTokenBuilder;
 import dev.sentryagent.idp.testkit.GitLabTokenBuilder;
 import java.util.List;
@@ -41,21 +42,36 @@ class ProvidersHttpContractTest {
         fixture.close();
     }
 
-    /** One provider's tokens, whatever its claim names: what the shared rules need. */
+    /**
+     * One provider's tokens, whatever its claim names: what the shared rules need. The testkit's
+     * common builder does the rest; only the ref and the pinned ids are named per platform.
+     */
     interface CiToken {
+        AbstractTokenBuilder<?> b();
+
         CiToken branch(String branch);
 
         CiToken tag(String tag);
 
         CiToken ids(long repositoryId, long ownerId);
 
-        CiToken expired();
+        default CiToken expired() {
+            b().expired();
+            return this;
+        }
 
-        CiToken audience(String audience);
+        default CiToken audience(String audience) {
+            b().audience(audience);
+            return this;
+        }
 
-        String mint();
+        default String mint() {
+            return b().mint();
+        }
 
-        String forgeAlgNone();
+        default String forgeAlgNone() {
+            return b().forgeAlgNone();
+        }
     }
 
     record GitHub(GitHubTokenBuilder b) implements CiToken {
@@ -70,22 +86,6 @@ class ProvidersHttpContractTest {
         public CiToken ids(long repositoryId, long ownerId) {
             return new GitHub(b.repositoryId(repositoryId).repositoryOwnerId(ownerId));
         }
-
-        public CiToken expired() {
-            return new GitHub(b.expired());
-        }
-
-        public CiToken audience(String audience) {
-            return new GitHub(b.audience(audience));
-        }
-
-        public String mint() {
-            return b.mint();
-        }
-
-        public String forgeAlgNone() {
-            return b.forgeAlgNone();
-        }
     }
 
     record GitLab(GitLabTokenBuilder b) implements CiToken {
@@ -99,22 +99,6 @@ class ProvidersHttpContractTest {
 
         public CiToken ids(long repositoryId, long ownerId) {
             return new GitLab(b.projectId(repositoryId).namespaceId(ownerId));
-        }
-
-        public CiToken expired() {
-            return new GitLab(b.expired());
-        }
-
-        public CiToken audience(String audience) {
-            return new GitLab(b.audience(audience));
-        }
-
-        public String mint() {
-            return b.mint();
-        }
-
-        public String forgeAlgNone() {
-            return b.forgeAlgNone();
         }
     }
 

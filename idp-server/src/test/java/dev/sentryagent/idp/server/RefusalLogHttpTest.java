@@ -8,12 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sentryagent.idp.core.AgentRegistrar;
-import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
 import dev.sentryagent.idp.javalin.internal.ErrorResponses;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,38 +24,30 @@ import org.slf4j.LoggerFactory;
  * log line naming method, path, status and error, and values a client chose are escaped in it.
  * Over real HTTP against the real server, with the log captured where the refusals are logged.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RefusalLogHttpTest {
-    static final String IDP = "http://localhost:8080";
+class RefusalLogHttpTest extends ServerFixture {
     static final String ADMIN = "refusal-log-admin-secret-0123456789-abcd";
     /** Every logger that logs refusals: the routes, the request gate, the exchanger, the registrar. */
     static final List<String> REFUSAL_LOGGERS = List.of(ErrorResponses.class.getName(), RequestGate.class.getName(),
             "dev.sentryagent.idp.exchange", AgentRegistrar.class.getName());
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
     final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
+    RefusalLogHttpTest() {
+        super(ADMIN);
+    }
+
     @BeforeAll
-    void start() {
+    void createData() {
         log.start();
         for (String type : REFUSAL_LOGGERS) {
             Logger logger = (Logger) LoggerFactory.getLogger(type);
             logger.setLevel(Level.INFO);
             logger.addAppender(log);
         }
-        github = FakeOidcIssuer.start(IDP);
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, "jdbc:h2:mem:refusal-log-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(ADMIN), github.issuer(), null, Duration.ofMinutes(15),
-                Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
-        http = new Http("http://127.0.0.1:" + server.port());
     }
 
     @AfterAll
-    void stop() {
-        server.close();
-        github.close();
+    void cleanUp() {
         for (String type : REFUSAL_LOGGERS) {
             Logger logger = (Logger) LoggerFactory.getLogger(type);
             logger.detachAppender(log);

@@ -12,12 +12,9 @@ import dev.sentryagent.idp.javalin.Http;
 import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
+import dev.sentryagent.idp.testkit.MutableClock;
 import io.javalin.Javalin;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import org.jose4j.jws.JsonWebSignature;
 import org.junit.jupiter.api.Test;
@@ -30,37 +27,13 @@ class SigningKeyRetirementHttpTest {
     static final String IDP = "http://localhost:8080";
     static final String ADMIN = "retirement-admin-secret-0123456789abcdef";
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     static String kid(String token) throws Exception {
         return JsonWebSignature.fromCompactSerialization(token).getKeyIdHeaderValue();
     }
 
     @Test
     void rotatedOutKeyPublishedUntilItsTokensExpiredThenLeavesJwksAndStore() throws Exception {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.now();
         try (FakeOidcIssuer github = FakeOidcIssuer.start(IDP);
              JdbcStore store = JdbcStore.builder().url("jdbc:h2:mem:retire-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                      .build()) {

@@ -1,13 +1,11 @@
 package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.javalin.AdminToken;
-import dev.sentryagent.idp.javalin.Http;
 
 import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -15,33 +13,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Slow clients against the real server over real sockets (contract v2, section 6): they cannot
  * starve it, each is cut off after IDP_REQUEST_TIMEOUT, and an oversized declared body is refused
  * before it is read.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SlowClientHttpTest {
-    static final String IDP = "http://localhost:8080";
+class SlowClientHttpTest extends ServerFixture {
     static final String ADMIN = "slow-client-admin-secret-0123456789-abc";
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
+    SlowClientHttpTest() {
+        super(ADMIN);
+    }
+
+    @Override
+    ServerConfig config(String[] db, String githubIssuer) {
+        return new ServerConfig(0, IDP, IDP, db[0], db[1], db[2], AdminToken.parse(ADMIN), githubIssuer, null,
+                Duration.ofMinutes(15), Duration.ofSeconds(60), SigningAlgorithm.ES256, null, "127.0.0.1", REQUEST_TIMEOUT);
+    }
 
     @BeforeAll
-    void start() {
-        github = FakeOidcIssuer.start(IDP);
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, "jdbc:h2:mem:slow-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(ADMIN), github.issuer(), null, Duration.ofMinutes(15),
-                Duration.ofSeconds(60), SigningAlgorithm.ES256, null, "127.0.0.1", REQUEST_TIMEOUT));
-        http = new Http("http://127.0.0.1:" + server.port());
+    void createData() {
         // Warm up (first key, first JWKS fetch, JIT): the measurements below are about slow clients.
         String repository = "octo-org/warm-up";
         http.postJson("/api/v1/oidc/trust-policies", map("repository", repository), ADMIN);
@@ -49,12 +44,6 @@ class SlowClientHttpTest {
             http.get("/health", null);
             http.exchange(github.token().repository(repository).mint(), null);
         }
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-        github.close();
     }
 
     Socket open() throws IOException {

@@ -3,7 +3,6 @@ package dev.sentryagent.idp.server;
 import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
@@ -13,16 +12,15 @@ import org.junit.jupiter.api.Test;
 
 /** PostgreSQL down under a running server: 503 with a reason, never a wrong answer; back when it is. */
 class StoreOutageHttpTest {
-    static final String IDP = "http://localhost:8080";
+    static final String IDP = ServerFixture.IDP;
     static final String ADMIN = "outage-admin-secret-0123456789-abcdef";
 
     @Test
     void postgresDownThenHealthAndExchange503ThenRecover() throws Exception {
         try (LocalPostgres postgres = LocalPostgres.start();
              FakeOidcIssuer github = FakeOidcIssuer.start(IDP);
-             IdpServer server = IdpServer.start(new ServerConfig(0, IDP, IDP, postgres.jdbcUrl(), postgres.user(), "",
-                     AdminToken.parse(ADMIN), github.issuer(), null, Duration.ofMinutes(15), Duration.ofSeconds(60),
-                     SigningAlgorithm.ES256, null))) {
+             IdpServer server = IdpServer.start(ServerFixture.config(
+                     new String[] {postgres.jdbcUrl(), postgres.user(), ""}, AdminToken.parse(ADMIN), github.issuer()))) {
             Http http = new Http("http://127.0.0.1:" + server.port());
             assertThat(http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
                     .status()).isEqualTo(201);
@@ -30,9 +28,9 @@ class StoreOutageHttpTest {
             postgres.stop();
 
             Http.Response health = http.get("/health", null);
-            HttpContractTest.assertError(health, 503, "temporarily_unavailable", "The store is unavailable");
+            ServerFixture.assertError(health, 503, "temporarily_unavailable", "The store is unavailable");
             Http.Response exchange = http.exchange(github.token().mint(), null);
-            HttpContractTest.assertError(exchange, 503, "temporarily_unavailable", "The store is unavailable");
+            ServerFixture.assertError(exchange, 503, "temporarily_unavailable", "The store is unavailable");
             assertThat(exchange.header("Retry-After")).isEqualTo("5");
 
             postgres.restart();

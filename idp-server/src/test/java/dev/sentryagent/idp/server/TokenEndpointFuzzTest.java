@@ -1,32 +1,23 @@
 package dev.sentryagent.idp.server;
 
-import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
 
 import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Random;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Thousands of mutated tokens and bodies against the token endpoint of the real server, from a
  * seeded generator (a failure names its seed and case, so it replays exactly): every answer is a
  * 4xx with the contract's error body, never a 500, and nothing is admitted.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TokenEndpointFuzzTest {
-    static final String IDP = "http://localhost:8080";
+class TokenEndpointFuzzTest extends ServerFixture {
     static final String ADMIN = "fuzz-admin-secret-0123456789-abcdefghijk";
     static final long SEED = Long.getLong("fuzz.seed", 20261201L);
     static final int TOKEN_CASES = Integer.getInteger("fuzz.tokens", 2000);
@@ -36,27 +27,16 @@ class TokenEndpointFuzzTest {
     static final String[] ODD = {"=", "==", ".", "..", " ", "\t", "\n", "+", "/", "%", "\u0000", "\u202E", "\u2028",
         "\uFEFF", "\u00ff", "é", "\uD83D\uDE00", "\"", "\\", "{", "}", "null", "e30", "AAAA"};
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
+    TokenEndpointFuzzTest() {
+        super(ADMIN);
+    }
 
     @BeforeAll
-    void start() {
-        github = FakeOidcIssuer.start(IDP);
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, "jdbc:h2:mem:fuzz-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(ADMIN), github.issuer(), null, Duration.ofMinutes(15),
-                Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
-        http = new Http("http://127.0.0.1:" + server.port());
+    void createData() {
         assertThat(http.postJson("/api/v1/oidc/trust-policies", map("repository", REPOSITORY), ADMIN).status())
                 .isEqualTo(201);
         // The unmutated token is admitted: the mutations below are what makes the difference.
         assertThat(http.exchange(github.token().repository(REPOSITORY).mint(), null).status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-        github.close();
     }
 
     static void assertRefusedWithErrorBody(Http.Response r, String what) {

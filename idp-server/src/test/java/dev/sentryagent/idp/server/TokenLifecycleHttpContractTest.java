@@ -1,6 +1,5 @@
 package dev.sentryagent.idp.server;
 
-import static dev.sentryagent.idp.server.HttpContractTest.assertError;
 import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,14 +12,6 @@ import dev.sentryagent.idp.core.SigningAlgorithm;
 import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
 import dev.sentryagent.idp.javalin.TrustedProxies;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
-import dev.sentryagent.idp.testkit.GitHubTokenBuilder;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,10 +27,7 @@ import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -49,95 +36,25 @@ import org.slf4j.LoggerFactory;
  * database. The server trusts 127.0.0.1 as a proxy, so the tests can name clients by
  * {@code X-Forwarded-For}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class TokenLifecycleHttpContractTest {
-    static final String IDP = "http://localhost:8080";
+public abstract class TokenLifecycleHttpContractTest extends ServerFixture {
     static final String ADMIN = "lifecycle-admin-secret-0123456789-abcdef";
     static final String INTROSPECTION = "lifecycle-introspection-secret-0123456789";
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
-    String base;
+    TokenLifecycleHttpContractTest() {
+        super(ADMIN);
+    }
 
-    /** The JDBC URL, user and password of a database for this class. */
-    protected abstract String[] database();
-
-    @BeforeAll
-    void startServer() {
-        github = FakeOidcIssuer.start(IDP);
-        String[] db = database();
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, db[0], db[1], db[2], AdminToken.parse(ADMIN),
-                github.issuer(), null, Duration.ofMinutes(15), Duration.ofSeconds(60), SigningAlgorithm.ES256, null,
+    @Override
+    ServerConfig config(String[] db, String githubIssuer) {
+        return new ServerConfig(0, IDP, IDP, db[0], db[1], db[2], AdminToken.parse(ADMIN),
+                githubIssuer, null, Duration.ofMinutes(15), Duration.ofSeconds(60), SigningAlgorithm.ES256, null,
                 ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_REQUEST_TIMEOUT, AdminToken.parse(INTROSPECTION),
-                Duration.ofDays(30), TrustedProxies.parse("127.0.0.1, ::1")));
-        base = "http://127.0.0.1:" + server.port();
-        http = new Http(base);
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        github.close();
-    }
-
-    String repo() {
-        return "octo-org/life-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    GitHubTokenBuilder token(String repository) {
-        return github.token().repository(repository);
+                Duration.ofDays(30), TrustedProxies.parse("127.0.0.1, ::1"));
     }
 
     String createPolicy(String repository, String agentId) {
-        Http.Response r = http.postJson("/api/v1/oidc/trust-policies", agentId == null ? map("repository", repository)
-                : map("repository", repository, "agentId", agentId), ADMIN);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("id").asText();
-    }
-
-    String createAgent(String name) {
-        Http.Response r = http.postJson("/api/v1/agents", map("name", name), ADMIN);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("agentId").asText();
-    }
-
-    String bootstrapToken(String repository) {
-        Http.Response r = http.exchange(token(repository).mint(), null);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json().get("access_token").asText();
-    }
-
-    /** A request with any headers: name, value, name, value... */
-    Http.Response send(String method, String path, String contentType, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Http.Response(r.statusCode(), r.headers(), r.body());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    static String form(String... kv) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < kv.length; i += 2) {
-            s.append(i == 0 ? "" : "&").append(URLEncoder.encode(kv[i], StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
-        }
-        return s.toString();
+        return createPolicy(agentId == null ? map("repository", repository)
+                : map("repository", repository, "agentId", agentId));
     }
 
     Http.Response revoke(String token, String... headers) {
@@ -322,10 +239,6 @@ public abstract class TokenLifecycleHttpContractTest {
         return JsonWebSignature.fromCompactSerialization(token).getKeyIdHeaderValue();
     }
 
-    void verifyWithServedJwks(String token) throws Exception {
-        verify(new JsonWebKeySet(http.get("/.well-known/jwks.json", null).body()), token);
-    }
-
     static void verify(JsonWebKeySet jwks, String token) throws Exception {
         new JwtConsumerBuilder().setExpectedIssuer(IDP).setExpectedAudience(IDP).setExpectedType(true, "at+jwt")
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(jwks.getJsonWebKeys())).build()
@@ -347,8 +260,8 @@ public abstract class TokenLifecycleHttpContractTest {
         String after = bootstrapToken(repository);
         assertThat(kid(after)).isEqualTo(newKid);
         assertThat(kid(before)).isNotEqualTo(newKid);
-        verifyWithServedJwks(before);
-        verifyWithServedJwks(after);
+        verifyWithServedJwks(before, IDP);
+        verifyWithServedJwks(after, IDP);
         JsonNode keys = http.get("/api/v1/keys", ADMIN).json().get("items");
         assertThat(keys.get(0).get("kid").asText()).isEqualTo(newKid);
         assertThat(keys.get(0).get("status").asText()).isEqualTo("active");
@@ -531,12 +444,7 @@ public abstract class TokenLifecycleHttpContractTest {
         assertError(http.get("/api/v1/audit-events?since=yesterday", ADMIN), 400, "invalid_request",
                 "since must be an ISO 8601 UTC time such as 2026-11-27T18:00:00Z");
         assertError(http.get("/api/v1/audit-events?agentId=x", ADMIN), 400, "invalid_request", "agentId must be a UUID");
-        assertError(http.get("/api/v1/audit-events?limit=501", ADMIN), 400, "invalid_request",
-                "limit must be between 1 and 500, got 501");
-        assertError(http.get("/api/v1/audit-events?limit=x", ADMIN), 400, "invalid_request",
-                "limit must be a whole number between 1 and 500");
-        assertError(http.get("/api/v1/audit-events?cursor=garbage", ADMIN), 400, "invalid_request",
-                "cursor is not one this server issued");
+        assertPagingRefused("/api/v1/audit-events");
         assertError(http.get("/api/v1/audit-events?actor=x", ADMIN), 400, "invalid_request",
                 "unknown query parameter \"actor\"; allowed: type, repository, agentId, since, limit, cursor");
         assertError(http.get("/api/v1/audit-events?type=key.rotate&type=token.revoke", ADMIN), 400, "invalid_request",

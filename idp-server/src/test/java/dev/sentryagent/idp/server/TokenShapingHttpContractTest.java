@@ -4,26 +4,12 @@ import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
-import dev.sentryagent.idp.testkit.GitHubTokenBuilder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Section 1's form parameters and section 3's token shaping over real HTTP against the real
@@ -32,9 +18,7 @@ import org.junit.jupiter.api.TestInstance;
  * exact words users read, and the explain route agreeing with the exchange. Subclasses choose the
  * database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TokenShapingHttpContractTest {
-    static final String IDP = "http://localhost:8080";
+abstract class TokenShapingHttpContractTest extends ServerFixture {
     static final String ADMIN = "test-admin-secret-0123456789-abcdefghij";
     static final String TOKEN = "/api/v1/oidc/token";
     static final String EVALUATE = "/api/v1/oidc/trust-policies/evaluate";
@@ -43,50 +27,12 @@ abstract class TokenShapingHttpContractTest {
     static final String DEPLOY = "https://deploy.example.com";
     static final String BILLING = "https://billing.example.com/api";
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
-
-    /** The JDBC URL, user and password of a database for this class. */
-    protected abstract String[] database();
-
-    @BeforeAll
-    void startServer() {
-        github = FakeOidcIssuer.start(IDP);
-        String[] db = database();
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, db[0], db[1], db[2], AdminToken.parse(ADMIN),
-                github.issuer(), null, Duration.ofMinutes(15), Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
-        http = new Http("http://127.0.0.1:" + server.port());
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        github.close();
-    }
-
-    static String repo() {
-        return "octo-org/shaped-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    GitHubTokenBuilder token(String repository) {
-        return github.token().repository(repository);
+    TokenShapingHttpContractTest() {
+        super(ADMIN);
     }
 
     String createPolicy(Object... fields) {
-        Http.Response r = http.postJson("/api/v1/oidc/trust-policies", map(fields), ADMIN);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("id").asText();
-    }
-
-    /** A form body as a client library writes it: every value URL-encoded, in the given order. */
-    static String form(String... kv) {
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < kv.length; i += 2) {
-            body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(kv[i], StandardCharsets.UTF_8))
-                    .append('=').append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
-        }
-        return body.toString();
+        return createPolicy(map(fields));
     }
 
     Http.Response postForm(String body) {
@@ -100,18 +46,10 @@ abstract class TokenShapingHttpContractTest {
     /** The issued token, verified with the served JWKS as any resource server would (any audience). */
     JwtClaims issued(Http.Response r) throws Exception {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        Http.Response jwks = http.get("/.well-known/jwks.json", null);
-        return new JwtConsumerBuilder()
-                .setExpectedIssuer(IDP)
-                .setSkipDefaultAudienceValidation()
-                .setExpectedType(true, "at+jwt")
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(
-                        new JsonWebKeySet(jwks.body()).getJsonWebKeys()))
-                .build()
-                .processToClaims(r.json().get("access_token").asText());
+        return verifyWithServedJwks(r.json().get("access_token").asText(), null);
     }
 
-    static void assertError(Http.Response r, int status, String error, String description) {
+    static void assertExactError(Http.Response r, int status, String error, String description) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.error()).isEqualTo(error);
         assertThat(r.description()).isEqualTo(description);
@@ -156,14 +94,14 @@ abstract class TokenShapingHttpContractTest {
     void whenFormParameterGivenTwiceThenInvalidRequestNamingIt() {
         String token = token(repo()).mint();
         String base = form("grant_type", GRANT, "subject_token", token, "subject_token_type", ID_TOKEN);
-        assertError(postForm(base + "&audience=" + DEPLOY + "&audience=" + DEPLOY), 400, "invalid_request",
+        assertExactError(postForm(base + "&audience=" + DEPLOY + "&audience=" + DEPLOY), 400, "invalid_request",
                 "parameter audience is given more than once");
-        assertError(postForm(base + "&resource=" + DEPLOY + "&resource=" + BILLING), 400, "invalid_request",
+        assertExactError(postForm(base + "&resource=" + DEPLOY + "&resource=" + BILLING), 400, "invalid_request",
                 "parameter resource is given more than once");
-        assertError(postForm(base + "&client_id=a&client_id=a"), 400, "invalid_request",
+        assertExactError(postForm(base + "&client_id=a&client_id=a"), 400, "invalid_request",
                 "parameter client_id is given more than once");
-        assertError(postForm(base + "&foo=1&foo=2"), 400, "invalid_request", "parameter foo is given more than once");
-        assertError(postForm(base + "&subject_token=" + token), 400, "invalid_request",
+        assertExactError(postForm(base + "&foo=1&foo=2"), 400, "invalid_request", "parameter foo is given more than once");
+        assertExactError(postForm(base + "&subject_token=" + token), 400, "invalid_request",
                 "parameter subject_token is given more than once");
     }
 
@@ -181,7 +119,7 @@ abstract class TokenShapingHttpContractTest {
                 "audience", DEPLOY, "resource", DEPLOY))));
         assertThat(both.getClaimValue("aud")).isEqualTo(DEPLOY);
 
-        assertError(postForm(form(concat(base, "subject_token", token(repository).mint(), "audience", DEPLOY,
+        assertExactError(postForm(form(concat(base, "subject_token", token(repository).mint(), "audience", DEPLOY,
                 "resource", BILLING))), 400, "invalid_request",
                 "audience and resource name different audiences; give one audience, as either parameter");
     }
@@ -193,12 +131,12 @@ abstract class TokenShapingHttpContractTest {
         createPolicy("repository", repository);
         createPolicy("repository", repository, "agentId", agent);
 
-        assertError(postForm(form("grant_type", GRANT, "subject_token", token(repository).mint(),
+        assertExactError(postForm(form("grant_type", GRANT, "subject_token", token(repository).mint(),
                 "subject_token_type", ID_TOKEN, "scope", "agent")), 400, "invalid_scope",
                 "scope \"agent\" cannot be granted: a bootstrap exchange (no agent id) issues scope agents:write");
-        assertError(exchangeJson("token", token(repository).mint(), "agentId", agent, "scope", "agents:write"), 400,
+        assertExactError(exchangeJson("token", token(repository).mint(), "agentId", agent, "scope", "agents:write"), 400,
                 "invalid_scope", "scope \"agents:write\" cannot be granted: an agent exchange issues scope agent");
-        assertError(exchangeJson("token", token(repository).mint(), "scope", "openid agents:write"), 400,
+        assertExactError(exchangeJson("token", token(repository).mint(), "scope", "openid agents:write"), 400,
                 "invalid_scope", "scope \"openid agents:write\" cannot be granted: a bootstrap exchange (no agent id) "
                         + "issues scope agents:write");
 
@@ -209,7 +147,7 @@ abstract class TokenShapingHttpContractTest {
 
     @Test
     void whenJsonHasUnknownFieldThenStillRefused() {
-        assertError(exchangeJson("token", token(repo()).mint(), "resource", DEPLOY), 400, "invalid_request",
+        assertExactError(exchangeJson("token", token(repo()).mint(), "resource", DEPLOY), 400, "invalid_request",
                 "unknown field \"resource\"; allowed fields: agentId, audience, provider, scope, token");
     }
 
@@ -258,13 +196,13 @@ abstract class TokenShapingHttpContractTest {
     void whenAudienceNotListedThenInvalidTargetWithTheExactText() {
         String repository = repo();
         createPolicy("repository", repository, "audiences", List.of(DEPLOY, BILLING));
-        assertError(exchangeJson("token", token(repository).mint(), "audience", "https://other.example.com"), 400,
+        assertExactError(exchangeJson("token", token(repository).mint(), "audience", "https://other.example.com"), 400,
                 "invalid_target", "audience \"https://other.example.com\" is not permitted: it must be this IdP's "
                         + "issuer or one of the audiences of an admitting policy (" + DEPLOY + ", " + BILLING + ")");
 
         String bare = repo();
         createPolicy("repository", bare);
-        assertError(exchangeJson("token", token(bare).mint(), "audience", DEPLOY), 400, "invalid_target",
+        assertExactError(exchangeJson("token", token(bare).mint(), "audience", DEPLOY), 400, "invalid_target",
                 "audience \"" + DEPLOY + "\" is not permitted: it must be this IdP's issuer or one of the audiences "
                         + "of an admitting policy (none lists audiences)");
     }
@@ -295,7 +233,7 @@ abstract class TokenShapingHttpContractTest {
         JsonNode explained = http.postJson(EVALUATE, body, ADMIN).json();
         assertThat(explained.get("error").asText()).isEqualTo("invalid_target");
         assertThat(explained.get("error_description").asText()).isEqualTo(expected);
-        assertError(http.postJson(TOKEN, body, null), 400, "invalid_target", expected);
+        assertExactError(http.postJson(TOKEN, body, null), 400, "invalid_target", expected);
     }
 
     @Test
@@ -364,7 +302,7 @@ abstract class TokenShapingHttpContractTest {
         }
         // What the loop compared, spelled out: BILLING is listed only by the policy that does not admit main.
         Http.Response billing = exchangeJson("token", token(repository).branch("main").mint(), "audience", BILLING);
-        assertError(billing, 400, "invalid_target", "audience \"" + BILLING + "\" is not permitted: it must be this "
+        assertExactError(billing, 400, "invalid_target", "audience \"" + BILLING + "\" is not permitted: it must be this "
                 + "IdP's issuer or one of the audiences of an admitting policy (" + DEPLOY + ")");
     }
 
@@ -376,7 +314,7 @@ abstract class TokenShapingHttpContractTest {
         createPolicy("repository", repository, "audiences", List.of(DEPLOY));
         String forDeploy = exchangeJson("token", token(repository).mint()).json().get("access_token").asText();
 
-        assertError(http.postJson("/api/v1/agents", map("name", "elsewhere"), forDeploy), 401, "invalid_token",
+        assertExactError(http.postJson("/api/v1/agents", map("name", "elsewhere"), forDeploy), 401, "invalid_token",
                 "The access token is for another audience, not this IdP: exchange the OIDC token with audience " + IDP
                         + " for a token this IdP accepts");
 

@@ -4,20 +4,11 @@ import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sentryagent.idp.core.SigningAlgorithm;
-import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
-import dev.sentryagent.idp.testkit.FakeOidcIssuer;
-import dev.sentryagent.idp.testkit.GitHubTokenBuilder;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,38 +18,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * routes, their validation with the exact words users read, and the explain route agreeing with
  * the exchange.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TrustPolicyConditionsHttpTest {
-    static final String IDP = "http://localhost:8080";
+class TrustPolicyConditionsHttpTest extends ServerFixture {
     static final String ADMIN = "test-admin-secret-0123456789-abcdefghij";
     static final String POLICIES = "/api/v1/oidc/trust-policies";
     static final String EVALUATE = "/api/v1/oidc/trust-policies/evaluate";
 
-    FakeOidcIssuer github;
-    IdpServer server;
-    Http http;
-
-    @BeforeAll
-    void startServer() {
-        github = FakeOidcIssuer.start(IDP);
-        server = IdpServer.start(new ServerConfig(0, IDP, IDP, "jdbc:h2:mem:conditions-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", "", "", AdminToken.parse(ADMIN), github.issuer(), null, Duration.ofMinutes(15),
-                Duration.ofSeconds(60), SigningAlgorithm.ES256, null));
-        http = new Http("http://127.0.0.1:" + server.port());
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        github.close();
-    }
-
-    static String repo() {
-        return "octo-org/app-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    GitHubTokenBuilder token(String repository) {
-        return github.token().repository(repository);
+    TrustPolicyConditionsHttpTest() {
+        super(ADMIN);
     }
 
     /** The example: only deploy.yml, only on main or tags v*, only in production, only on push. */

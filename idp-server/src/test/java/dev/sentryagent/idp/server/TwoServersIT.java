@@ -14,22 +14,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two server processes on one PostgreSQL: one replay guard, one key set. */
 class TwoServersIT {
     static final String ADMIN = "two-servers-admin-secret-0123456789ab";
+    static final String INTROSPECTION = "two-servers-introspection-secret-01234";
     static final String ISSUER = "https://idp.example.test";
 
     @TempDir
     Path dir;
 
+    /** The environment of both servers: one PostgreSQL, one key-encryption key, one admin token, one issuer. */
+    static Map<String, String> env(LocalPostgres postgres, FakeOidcIssuer github) {
+        return Map.of(
+                "IDP_ISSUER", ISSUER,
+                "IDP_KEY_ENCRYPTION_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]),
+                "IDP_DB_URL", postgres.jdbcUrl(),
+                "IDP_DB_USER", postgres.user(),
+                "IDP_ADMIN_TOKEN", ADMIN,
+                "IDP_INTROSPECTION_TOKEN", INTROSPECTION,
+                "IDP_GITHUB_ISSUER", github.issuer());
+    }
+
     @Test
     void tokenExchangedOnOneServerIsAReplayOnTheOtherAndBothPublishTheSameKeys() throws Exception {
         try (LocalPostgres postgres = LocalPostgres.start();
              FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
-            Map<String, String> env = Map.of(
-                    "IDP_ISSUER", ISSUER,
-                    "IDP_KEY_ENCRYPTION_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]),
-                    "IDP_DB_URL", postgres.jdbcUrl(),
-                    "IDP_DB_USER", postgres.user(),
-                    "IDP_ADMIN_TOKEN", ADMIN,
-                    "IDP_GITHUB_ISSUER", github.issuer());
+            Map<String, String> env = env(postgres, github);
             try (ServerProcess a = ServerProcess.start(env, dir); ServerProcess b = ServerProcess.start(env, dir)) {
                 assertThat(a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
                         .status()).isEqualTo(201);
@@ -37,7 +44,7 @@ class TwoServersIT {
 
                 assertThat(a.http.exchange(token, null).status()).isEqualTo(200);
                 Http.Response replay = b.http.exchange(token, null);
-                HttpContractTest.assertError(replay, 401, "invalid_token", "The OIDC token was already exchanged");
+                ServerFixture.assertError(replay, 401, "invalid_token", "The OIDC token was already exchanged");
 
                 String fromB = b.http.exchange(github.token().mint(), null).json().get("access_token").asText();
                 assertThat(a.http.postJson("/api/v1/agents", map("name", "made-on-a"), fromB).status())
@@ -49,8 +56,6 @@ class TwoServersIT {
         }
     }
 
-    static final String INTROSPECTION = "two-servers-introspection-secret-01234";
-
     static Http.Response form(Http http, String path, String token, String bearer) {
         return http.send("POST", path, "application/x-www-form-urlencoded",
                 "token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8), bearer);
@@ -60,14 +65,7 @@ class TwoServersIT {
     void tokenRevokedOnOneServerIsInactiveOnTheOtherAndARotationOnOneIsAcceptedByTheOther() throws Exception {
         try (LocalPostgres postgres = LocalPostgres.start();
              FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
-            Map<String, String> env = Map.of(
-                    "IDP_ISSUER", ISSUER,
-                    "IDP_KEY_ENCRYPTION_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]),
-                    "IDP_DB_URL", postgres.jdbcUrl(),
-                    "IDP_DB_USER", postgres.user(),
-                    "IDP_ADMIN_TOKEN", ADMIN,
-                    "IDP_INTROSPECTION_TOKEN", INTROSPECTION,
-                    "IDP_GITHUB_ISSUER", github.issuer());
+            Map<String, String> env = env(postgres, github);
             try (ServerProcess a = ServerProcess.start(env, dir); ServerProcess b = ServerProcess.start(env, dir)) {
                 assertThat(a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
                         .status()).isEqualTo(201);
@@ -80,7 +78,7 @@ class TwoServersIT {
 
                 assertThat(form(b.http, "/api/v1/oidc/introspect", token, INTROSPECTION).body())
                         .isEqualTo("{\"active\":false}");
-                HttpContractTest.assertError(b.http.postJson("/api/v1/agents", map("name", "revoked"), token), 401,
+                ServerFixture.assertError(b.http.postJson("/api/v1/agents", map("name", "revoked"), token), 401,
                         "invalid_token", "The access token has been revoked");
 
                 // A rotation on a signs at once; b has not reloaded its ring yet, but an unknown kid makes it reload.

@@ -1,58 +1,33 @@
 package dev.sentryagent.idp.testkit;
 
-import java.security.KeyPair;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.keys.HmacKey;
-import org.jose4j.lang.JoseException;
 
 /**
  * Mints one token with GitHub Actions' claim set. Defaults: repository {@code octo-org/octo-repo}
  * (ids 100 and 200), branch {@code main}, event {@code push}, a fresh {@code jti}, valid for five
- * minutes. Every claim can be overridden or removed; the {@code forge...} methods make the
- * attacks a verifier must refuse.
+ * minutes. Every claim can be overridden or removed; the {@code forge...} methods (here and in
+ * {@link AbstractTokenBuilder}) make the attacks a verifier must refuse.
  */
-public final class GitHubTokenBuilder {
-    private static final RsaJsonWebKey ATTACKER_KEY;
-
-    static {
-        try {
-            ATTACKER_KEY = RsaJwkGenerator.generateJwk(2048);
-            ATTACKER_KEY.setKeyId("attacker-key");
-        } catch (JoseException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final FakeOidcIssuer issuer;
+public final class GitHubTokenBuilder extends AbstractTokenBuilder<GitHubTokenBuilder> {
     private final Map<String, Object> claims = new LinkedHashMap<>();
-    private final Map<String, Object> headers = new LinkedHashMap<>();
     private String repository = "octo-org/octo-repo";
     private String ref = "refs/heads/main";
     private String refType = "branch";
     private String eventName = "push";
     private String workflowPath = ".github/workflows/ci.yml";
     private String jobWorkflowRef;
-    private Instant issuedAt;
-    private Duration lifetime = Duration.ofMinutes(5);
-    private String kid;
-    private boolean noKid;
 
     GitHubTokenBuilder(FakeOidcIssuer issuer, Clock clock) {
-        this.issuer = issuer;
-        this.issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        // GitHub's tokens live five minutes; expired() makes one that expired ten minutes ago.
+        super(issuer, clock, Duration.ofMinutes(5), Duration.ofMinutes(10));
         claims.put("iss", issuer.issuer());
         claims.put("aud", issuer.defaultAudience());
         claims.put("jti", UUID.randomUUID().toString());
@@ -260,85 +235,7 @@ public final class GitHubTokenBuilder {
         return claim("workflow_ref", otherRepository + "/" + path + "@" + ref);
     }
 
-    /**
-     * The {@code jti} claim; default a fresh random UUID per builder.
-     *
-     * @param jti the token id, e.g. one already used, to test replay; {@code null} removes it
-     * @return this builder
-     */
-    public GitHubTokenBuilder jti(String jti) {
-        return claim("jti", jti);
-    }
-
-    /**
-     * The {@code iss} claim; default the fake issuer's own URL.
-     *
-     * @param iss the issuer the token claims; {@code null} removes it
-     * @return this builder
-     */
-    public GitHubTokenBuilder issuer(String iss) {
-        return claim("iss", iss);
-    }
-
-    /**
-     * One audience, or several (an array); default the issuer's default audience.
-     *
-     * @param audiences the {@code aud} values; one makes a string, more make an array
-     * @return this builder
-     */
-    public GitHubTokenBuilder audience(String... audiences) {
-        return claim("aud", audiences.length == 1 ? audiences[0] : List.of(audiences));
-    }
-
-    /**
-     * The {@code iat} claim, which {@code nbf} and {@code exp} follow; default the clock's current second.
-     *
-     * @param iat when the token claims to have been issued
-     * @return this builder
-     */
-    public GitHubTokenBuilder issuedAt(Instant iat) {
-        this.issuedAt = iat;
-        return this;
-    }
-
-    /**
-     * {@code exp} this long after {@code iat}; default five minutes.
-     *
-     * @param lifetime the time from {@code iat} to {@code exp}
-     * @return this builder
-     */
-    public GitHubTokenBuilder lifetime(Duration lifetime) {
-        this.lifetime = lifetime;
-        return this;
-    }
-
-    /**
-     * Issued fifteen minutes ago and expired ten minutes ago.
-     *
-     * @return this builder
-     */
-    public GitHubTokenBuilder expired() {
-        this.issuedAt = issuedAt.minus(Duration.ofMinutes(15));
-        this.lifetime = Duration.ofMinutes(5);
-        return this;
-    }
-
-    /**
-     * {@code nbf} ten minutes ahead.
-     *
-     * @return this builder
-     */
-    public GitHubTokenBuilder notYetValid() {
-        return claim("nbf", issuedAt.plus(Duration.ofMinutes(10)).getEpochSecond());
-    }
-
-    /**
-     * Any claim, overriding the defaults; {@code null} removes it.
-     *
-     * @param name the claim's name
-     * @param value its JSON value (string, number, boolean, list or map); {@code null} removes the claim
-     * @return this builder
-     */
+    @Override
     public GitHubTokenBuilder claim(String name, Object value) {
         switch (name) {
             case "repository" -> this.repository = (String) value;
@@ -368,45 +265,8 @@ public final class GitHubTokenBuilder {
         return this;
     }
 
-    /**
-     * An extra JOSE header, e.g. {@code jku} or {@code crit}.
-     *
-     * @param name the header's name
-     * @param value its JSON value
-     * @return this builder
-     */
-    public GitHubTokenBuilder header(String name, Object value) {
-        headers.put(name, value);
-        return this;
-    }
-
-    /**
-     * A {@code kid} header other than the signing key's.
-     *
-     * @param kid the key id to put in the header
-     * @return this builder
-     */
-    public GitHubTokenBuilder kid(String kid) {
-        this.kid = kid;
-        return this;
-    }
-
-    /**
-     * No {@code kid} header.
-     *
-     * @return this builder
-     */
-    public GitHubTokenBuilder withoutKid() {
-        this.noKid = true;
-        return this;
-    }
-
-    /**
-     * The claims as they would be signed.
-     *
-     * @return a new claim set each call; changing it does not change the builder
-     */
-    public JwtClaims claims() {
+    @Override
+    public String payload() {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("sub", subject());
         all.put("repository", repository);
@@ -417,16 +277,12 @@ public final class GitHubTokenBuilder {
         all.put("workflow", "CI");
         all.put("workflow_ref", repository + "/" + workflowPath + "@" + ref);
         all.put("job_workflow_ref", jobWorkflowRef != null ? jobWorkflowRef : repository + "/" + workflowPath + "@" + ref);
-        all.put("iat", issuedAt.getEpochSecond());
-        all.put("nbf", issuedAt.getEpochSecond());
-        all.put("exp", issuedAt.plus(lifetime).getEpochSecond());
+        all.put("iat", iat().getEpochSecond());
+        all.put("nbf", iat().getEpochSecond());
+        all.put("exp", exp().getEpochSecond());
         all.putAll(claims);
         all.values().removeIf(v -> v == null);
-        try {
-            return JwtClaims.parse(org.jose4j.json.JsonUtil.toJson(all));
-        } catch (org.jose4j.jwt.consumer.InvalidJwtException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonUtil.toJson(all);
     }
 
     private String subject() {
@@ -438,88 +294,6 @@ public final class GitHubTokenBuilder {
     }
 
     /**
-     * A token signed, as GitHub would, by the issuer's current key.
-     *
-     * @return the compact JWS
-     */
-    public String mint() {
-        RsaJsonWebKey key = issuer.currentKey();
-        return sign(AlgorithmIdentifiers.RSA_USING_SHA256, key.getPrivateKey(), noKid ? null : kid != null ? kid : key.getKeyId());
-    }
-
-    /**
-     * {@code alg: none}, no signature.
-     *
-     * @return the compact JWS, with an empty signature part
-     */
-    public String forgeAlgNone() {
-        return sign(AlgorithmIdentifiers.NONE, null, issuer.currentKey().getKeyId());
-    }
-
-    /**
-     * HS256 keyed with the issuer's public key: the classic algorithm-confusion attack.
-     *
-     * @return the compact JWS
-     */
-    public String forgeHmacWithPublicKey() {
-        return sign(AlgorithmIdentifiers.HMAC_SHA256, new HmacKey(issuer.currentKey().getPublicKey().getEncoded()),
-                issuer.currentKey().getKeyId());
-    }
-
-    /**
-     * Signed by an attacker's RSA key, with the {@code kid} of the issuer's real key.
-     *
-     * @return the compact JWS
-     */
-    public String forgeUnknownKeyWithKnownKid() {
-        return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), issuer.currentKey().getKeyId());
-    }
-
-    /**
-     * Signed by an attacker's key, which a {@code jwk} header embeds.
-     *
-     * @return the compact JWS
-     */
-    public String forgeEmbeddedJwk() {
-        headers.put("jwk", ATTACKER_KEY.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
-        return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), ATTACKER_KEY.getKeyId());
-    }
-
-    /**
-     * Signed by an attacker's key, with a {@code jku} header pointing at {@code url}.
-     *
-     * @param url where the header says the signing key can be fetched
-     * @return the compact JWS
-     */
-    public String forgeJku(String url) {
-        headers.put("jku", url);
-        return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), ATTACKER_KEY.getKeyId());
-    }
-
-    /**
-     * Signed by the issuer's real key but with another asymmetric algorithm's name (e.g. PS256).
-     *
-     * @param alg the JWS algorithm name to sign with and put in the header
-     * @return the compact JWS
-     */
-    public String forgeAlgorithm(String alg) {
-        return sign(alg, issuer.currentKey().getPrivateKey(), issuer.currentKey().getKeyId());
-    }
-
-    /**
-     * Signed by the issuer's real key, then the signature re-encoded with base64 padding ({@code =}): the
-     * same bytes, a second spelling of the token.
-     *
-     * @return the compact JWS with a padded signature part
-     */
-    public String forgePaddedSignature() {
-        String token = mint();
-        int dot = token.lastIndexOf('.');
-        String signature = token.substring(dot + 1);
-        return token.substring(0, dot + 1) + signature + "=".repeat((4 - signature.length() % 4) % 4);
-    }
-
-    /**
      * Signed by the issuer's real key over claims that are not valid UTF-8: byte 0xFF inside the
      * {@code workflow} string, which a lenient decoder reads as U+FFFD.
      *
@@ -527,8 +301,8 @@ public final class GitHubTokenBuilder {
      * @throws IllegalStateException if a {@code workflow} claim other than the default {@code "CI"} was set
      */
     public String forgeInvalidUtf8Claims() {
-        byte[] json = claims().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] marker = "\"CI\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] json = payload().getBytes(StandardCharsets.UTF_8);
+        byte[] marker = "\"CI\"".getBytes(StandardCharsets.UTF_8);
         int at = indexOf(json, marker);
         if (at < 0) {
             throw new IllegalStateException("the workflow claim is missing");
@@ -537,17 +311,8 @@ public final class GitHubTokenBuilder {
         System.arraycopy(json, 0, bad, 0, at + 3);
         bad[at + 3] = (byte) 0xFF;
         System.arraycopy(json, at + 3, bad, at + 4, json.length - at - 3);
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayloadBytes(bad);
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        jws.setHeader("typ", "JWT");
-        jws.setKeyIdHeaderValue(issuer.currentKey().getKeyId());
-        jws.setKey(issuer.currentKey().getPrivateKey());
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("cannot sign the test token", e);
-        }
+        RsaJsonWebKey key = currentKey();
+        return sign(bad, AlgorithmIdentifiers.RSA_USING_SHA256, key.getPrivateKey(), key.getKeyId());
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
@@ -561,35 +326,5 @@ public final class GitHubTokenBuilder {
             return i;
         }
         return -1;
-    }
-
-    /**
-     * A fresh key pair from outside the issuer, for tests that need one.
-     *
-     * @return the attacker's RSA key pair, the same one for the whole JVM
-     */
-    public static KeyPair attackerKeyPair() {
-        return new KeyPair(ATTACKER_KEY.getPublicKey(), ATTACKER_KEY.getPrivateKey());
-    }
-
-    private String sign(String alg, java.security.Key key, String keyId) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims().toJson());
-        jws.setAlgorithmHeaderValue(alg);
-        jws.setHeader("typ", "JWT");
-        if (keyId != null) {
-            jws.setKeyIdHeaderValue(keyId);
-        }
-        headers.forEach((name, value) -> jws.getHeaders().setObjectHeaderValue(name, value));
-        jws.setAlgorithmConstraints(AlgorithmConstraints.NO_CONSTRAINTS);
-        jws.setDoKeyValidation(false);
-        if (key != null) {
-            jws.setKey(key);
-        }
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("cannot sign the test token", e);
-        }
     }
 }

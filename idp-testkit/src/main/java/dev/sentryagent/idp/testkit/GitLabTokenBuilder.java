@@ -1,9 +1,7 @@
 package dev.sentryagent.idp.testkit;
 
-import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,16 +11,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jose4j.json.JsonUtil;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.keys.HmacKey;
-import org.jose4j.lang.JoseException;
 
 /**
  * Mints one GitLab CI ID token (the {@code id_tokens:} keyword) with GitLab's claim set, typed as
@@ -42,21 +32,10 @@ import org.jose4j.lang.JoseException;
  * project running the job (see {@link #forkMergeRequest}); {@link #withoutJobProjectClaims()}
  * makes a token of an older instance.
  *
- * <p>Every claim can be overridden or removed; the {@code forge...} methods make the attacks a
- * verifier must refuse.
+ * <p>Every claim can be overridden or removed; the {@code forge...} methods (here and in
+ * {@link AbstractTokenBuilder}) make the attacks a verifier must refuse.
  */
-public final class GitLabTokenBuilder {
-    private static final RsaJsonWebKey ATTACKER_KEY;
-
-    static {
-        try {
-            ATTACKER_KEY = RsaJwkGenerator.generateJwk(2048);
-            ATTACKER_KEY.setKeyId("attacker-key");
-        } catch (JoseException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+public final class GitLabTokenBuilder extends AbstractTokenBuilder<GitLabTokenBuilder> {
     // GitLab's guess of an environment's deployment tier from its name, in GitLab's order.
     private static final List<Map.Entry<Pattern, String>> TIER_GUESS = List.of(
             Map.entry(Pattern.compile("(dev|review|trunk)"), "development"),
@@ -67,7 +46,6 @@ public final class GitLabTokenBuilder {
     private final FakeGitLabIssuer issuer;
     private final Map<String, Object> claims = new LinkedHashMap<>();
     private final Set<String> explicitNulls = new HashSet<>();
-    private final Map<String, Object> headers = new LinkedHashMap<>();
     private String projectPath = "acme/platform/deployer";
     private String projectId = "100";
     private String namespaceId = "200";
@@ -82,14 +60,11 @@ public final class GitLabTokenBuilder {
     private String pipelineSource = "push";
     private String ciConfigPath = ".gitlab-ci.yml";
     private boolean ciConfigOutsideProject;
-    private Instant issuedAt;
-    private Duration lifetime = Duration.ofHours(1);
-    private String kid;
-    private boolean noKid;
 
     GitLabTokenBuilder(FakeGitLabIssuer issuer, Clock clock) {
+        // GitLab's tokens live as long as the job's timeout, one hour by default.
+        super(issuer, clock, Duration.ofHours(1), Duration.ofHours(1));
         this.issuer = issuer;
-        this.issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         claims.put("iss", issuer.issuer());
         claims.put("aud", issuer.defaultAudience());
         claims.put("jti", UUID.randomUUID().toString());
@@ -319,78 +294,6 @@ public final class GitLabTokenBuilder {
     }
 
     /**
-     * The {@code jti}.
-     *
-     * @param jti the token id, e.g. one already used, to test replay; {@code null} removes it
-     * @return this builder
-     */
-    public GitLabTokenBuilder jti(String jti) {
-        return claim("jti", jti);
-    }
-
-    /**
-     * The {@code iss}, e.g. another instance's URL.
-     *
-     * @param iss the issuer the token claims; {@code null} removes it
-     * @return this builder
-     */
-    public GitLabTokenBuilder issuer(String iss) {
-        return claim("iss", iss);
-    }
-
-    /**
-     * One audience, or several (an array).
-     *
-     * @param audiences the {@code aud} values; one makes a string, more make an array
-     * @return this builder
-     */
-    public GitLabTokenBuilder audience(String... audiences) {
-        return claim("aud", audiences.length == 1 ? audiences[0] : List.of(audiences));
-    }
-
-    /**
-     * {@code iat}; {@code nbf} is five seconds before it, as GitLab sets it.
-     *
-     * @param iat when the token claims to have been issued
-     * @return this builder
-     */
-    public GitLabTokenBuilder issuedAt(Instant iat) {
-        this.issuedAt = iat;
-        return this;
-    }
-
-    /**
-     * {@code exp} this long after {@code iat}; default one hour (GitLab: the job's timeout).
-     *
-     * @param lifetime the time from {@code iat} to {@code exp}
-     * @return this builder
-     */
-    public GitLabTokenBuilder lifetime(Duration lifetime) {
-        this.lifetime = lifetime;
-        return this;
-    }
-
-    /**
-     * Issued two hours ago and expired one hour ago.
-     *
-     * @return this builder
-     */
-    public GitLabTokenBuilder expired() {
-        this.issuedAt = issuedAt.minus(Duration.ofHours(2));
-        this.lifetime = Duration.ofHours(1);
-        return this;
-    }
-
-    /**
-     * {@code nbf} ten minutes ahead.
-     *
-     * @return this builder
-     */
-    public GitLabTokenBuilder notYetValid() {
-        return claim("nbf", issuedAt.plus(Duration.ofMinutes(10)).getEpochSecond());
-    }
-
-    /**
      * Any claim, overriding the defaults and the derived claims ({@code sub},
      * {@code namespace_path}, {@code ci_config_ref_uri}, ...); {@code null} removes it.
      *
@@ -398,6 +301,7 @@ public final class GitLabTokenBuilder {
      * @param value its JSON value (string, number, boolean, list or map); {@code null} removes the claim
      * @return this builder
      */
+    @Override
     public GitLabTokenBuilder claim(String name, Object value) {
         explicitNulls.remove(name);
         claims.put(name, value);
@@ -427,57 +331,11 @@ public final class GitLabTokenBuilder {
     }
 
     /**
-     * An extra JOSE header, e.g. {@code jku} or {@code crit}.
-     *
-     * @param name the header's name
-     * @param value its JSON value
-     * @return this builder
-     */
-    public GitLabTokenBuilder header(String name, Object value) {
-        headers.put(name, value);
-        return this;
-    }
-
-    /**
-     * A {@code kid} header other than the signing key's.
-     *
-     * @param kid the key id to put in the header
-     * @return this builder
-     */
-    public GitLabTokenBuilder kid(String kid) {
-        this.kid = kid;
-        return this;
-    }
-
-    /**
-     * No {@code kid} header.
-     *
-     * @return this builder
-     */
-    public GitLabTokenBuilder withoutKid() {
-        this.noKid = true;
-        return this;
-    }
-
-    /**
-     * The claims as they would be signed.
-     *
-     * @return a new claim set each call, parsed from {@link #payload()}; changing it does not change the
-     *     builder
-     */
-    public JwtClaims claims() {
-        try {
-            return JwtClaims.parse(payload());
-        } catch (InvalidJwtException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
      * The claims as the JSON text that is signed (JSON {@code null}s included).
      *
      * @return the JSON object text, exactly the bytes {@link #mint()} signs
      */
+    @Override
     public String payload() {
         String claimProjectPath = sourceProjectPath != null ? sourceProjectPath : projectPath;
         Map<String, Object> all = new LinkedHashMap<>();
@@ -521,9 +379,9 @@ public final class GitLabTokenBuilder {
         }
         all.put("jti", null);
         all.put("iss", null);
-        all.put("iat", issuedAt.getEpochSecond());
-        all.put("nbf", issuedAt.minusSeconds(5).getEpochSecond());
-        all.put("exp", issuedAt.plus(lifetime).getEpochSecond());
+        all.put("iat", iat().getEpochSecond());
+        all.put("nbf", iat().minusSeconds(5).getEpochSecond());
+        all.put("exp", exp().getEpochSecond());
         all.put("sub", "project_path:" + claimProjectPath + ":ref_type:" + refType + ":ref:" + ref);
         all.put("aud", null);
         all.putAll(claims);
@@ -532,45 +390,6 @@ public final class GitLabTokenBuilder {
             all.put(name, null);
         }
         return JsonUtil.toJson(all);
-    }
-
-    /**
-     * A token signed, as GitLab would, by the issuer's current CI key.
-     *
-     * @return the compact JWS
-     */
-    public String mint() {
-        RsaJsonWebKey key = issuer.currentKey();
-        return sign(AlgorithmIdentifiers.RSA_USING_SHA256, key.getPrivateKey(),
-                noKid ? null : kid != null ? kid : key.getKeyId());
-    }
-
-    /**
-     * {@code alg: none}, no signature.
-     *
-     * @return the compact JWS, with an empty signature part
-     */
-    public String forgeAlgNone() {
-        return sign(AlgorithmIdentifiers.NONE, null, issuer.currentKey().getKeyId());
-    }
-
-    /**
-     * HS256 keyed with the issuer's public key: the classic algorithm-confusion attack.
-     *
-     * @return the compact JWS
-     */
-    public String forgeHmacWithPublicKey() {
-        return sign(AlgorithmIdentifiers.HMAC_SHA256, new HmacKey(issuer.currentKey().getPublicKey().getEncoded()),
-                issuer.currentKey().getKeyId());
-    }
-
-    /**
-     * Signed by an attacker's RSA key, with the {@code kid} of the issuer's real key.
-     *
-     * @return the compact JWS
-     */
-    public String forgeUnknownKeyWithKnownKid() {
-        return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), issuer.currentKey().getKeyId());
     }
 
     /**
@@ -583,46 +402,6 @@ public final class GitLabTokenBuilder {
     public String signedByInstanceOidcKey() {
         RsaJsonWebKey key = issuer.instanceOidcKey();
         return sign(AlgorithmIdentifiers.RSA_USING_SHA256, key.getPrivateKey(), key.getKeyId());
-    }
-
-    /**
-     * Signed by an attacker's key, which a {@code jwk} header embeds.
-     *
-     * @return the compact JWS
-     */
-    public String forgeEmbeddedJwk() {
-        headers.put("jwk", ATTACKER_KEY.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
-        return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), ATTACKER_KEY.getKeyId());
-    }
-
-    /**
-     * Signed by an attacker's key, with a {@code jku} header pointing at {@code url}.
-     *
-     * @param url where the header says the signing key can be fetched
-     * @return the compact JWS
-     */
-    public String forgeJku(String url) {
-        headers.put("jku", url);
-        return sign(AlgorithmIdentifiers.RSA_USING_SHA256, ATTACKER_KEY.getPrivateKey(), ATTACKER_KEY.getKeyId());
-    }
-
-    /**
-     * Signed by the issuer's real key but with another asymmetric algorithm's name (e.g. PS256).
-     *
-     * @param alg the JWS algorithm name to sign with and put in the header
-     * @return the compact JWS
-     */
-    public String forgeAlgorithm(String alg) {
-        return sign(alg, issuer.currentKey().getPrivateKey(), issuer.currentKey().getKeyId());
-    }
-
-    /**
-     * The attacker's key pair the forged variants sign with, for tests that need one.
-     *
-     * @return the attacker's RSA key pair, the same one for the whole JVM
-     */
-    public static KeyPair attackerKeyPair() {
-        return new KeyPair(ATTACKER_KEY.getPublicKey(), ATTACKER_KEY.getPrivateKey());
     }
 
     private static String namespaceOf(String path) {
@@ -641,26 +420,5 @@ public final class GitLabTokenBuilder {
             }
         }
         return "other";
-    }
-
-    private String sign(String alg, java.security.Key key, String keyId) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(payload());
-        jws.setAlgorithmHeaderValue(alg);
-        jws.setHeader("typ", "JWT");
-        if (keyId != null) {
-            jws.setKeyIdHeaderValue(keyId);
-        }
-        headers.forEach((name, value) -> jws.getHeaders().setObjectHeaderValue(name, value));
-        jws.setAlgorithmConstraints(AlgorithmConstraints.NO_CONSTRAINTS);
-        jws.setDoKeyValidation(false);
-        if (key != null) {
-            jws.setKey(key);
-        }
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("cannot sign the test token", e);
-        }
     }
 }

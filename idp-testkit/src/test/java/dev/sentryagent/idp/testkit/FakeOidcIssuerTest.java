@@ -49,4 +49,41 @@ class FakeOidcIssuerTest {
             assertThat(body).contains(fresh).doesNotContain(old).doesNotContain("\"d\"");
         }
     }
+
+    @Test
+    void mintEndpointWhenEnabledThenTokenForTheAskedRepositoryAndTagVerifies() throws Exception {
+        try (FakeOidcIssuer issuer = FakeOidcIssuer.start("aud").enableMintEndpoint()) {
+            HttpResponse<String> minted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    issuer.issuer() + "/token?repository=acme/api&tag=v1.0&event=release&audience=other")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(minted.statusCode()).isEqualTo(200);
+            assertThat(minted.headers().firstValue("Content-Type")).hasValue("text/plain");
+            JwtClaims claims = new JwtConsumerBuilder()
+                    .setExpectedIssuer(issuer.issuer())
+                    .setExpectedAudience("other")
+                    .setVerificationKeyResolver(new HttpsJwksVerificationKeyResolver(new HttpsJwks(issuer.jwksUri())))
+                    .build()
+                    .processToClaims(minted.body().strip());
+            assertThat(claims.getSubject()).isEqualTo("repo:acme/api:ref:refs/tags/v1.0");
+            assertThat(claims.getStringClaimValue("event_name")).isEqualTo("release");
+        }
+    }
+
+    @Test
+    void discoveryStatusWhenSetThenServedUntilReset() throws Exception {
+        try (FakeOidcIssuer issuer = FakeOidcIssuer.start("aud")) {
+            HttpRequest discovery = HttpRequest.newBuilder(
+                    URI.create(issuer.issuer() + "/.well-known/openid-configuration")).build();
+            issuer.discoveryStatus(503);
+            HttpResponse<String> down = HttpClient.newHttpClient().send(discovery, HttpResponse.BodyHandlers.ofString());
+            issuer.discoveryStatus(200);
+            HttpResponse<String> up = HttpClient.newHttpClient().send(discovery, HttpResponse.BodyHandlers.ofString());
+
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).isEqualTo("{\"error\":\"unavailable\"}");
+            assertThat(up.statusCode()).isEqualTo(200);
+            assertThat(issuer.discoveryRequestCount()).isEqualTo(2);
+        }
+    }
 }

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.stream.IntStream;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.Update;
 
@@ -25,6 +23,7 @@ public final class JdbcAuditLog implements AuditLog {
             + "run_id, agent_id, policy_id, error, error_description, subject_token_sha256, token_jti, kid, client_ip, "
             + "user_agent";
     private static final int COLUMN_COUNT = 18;
+    static final OldestRows OLDEST = new OldestRows("audit_events", "event_time", "id");
 
     private final Sql sql;
 
@@ -128,25 +127,10 @@ public final class JdbcAuditLog implements AuditLog {
                 rs.getString("client_ip"), rs.getString("user_agent"));
     }
 
-    /** Walks the time index: costs the rows it removes, never a scan. */
+    /** Walks the time index, then the primary key: costs the rows it removes, never a scan. */
     @Override
     public int purgeBefore(Instant cutoff, int max) {
         long before = Sql.millis(cutoff);
-        return sql.inTransaction(handle -> {
-            List<String> ids = handle.createQuery("SELECT id FROM audit_events WHERE event_time < :before "
-                            + "ORDER BY event_time LIMIT :max")
-                    .bind("before", before)
-                    .bind("max", max)
-                    .mapTo(String.class)
-                    .list();
-            if (ids.isEmpty()) {
-                return 0;
-            }
-            PreparedBatch batch = handle.prepareBatch("DELETE FROM audit_events WHERE id = :id");
-            for (String id : ids) {
-                batch.bind("id", id).add();
-            }
-            return IntStream.of(batch.execute()).sum();
-        });
+        return sql.inTransaction(handle -> OLDEST.purge(handle, before, max));
     }
 }

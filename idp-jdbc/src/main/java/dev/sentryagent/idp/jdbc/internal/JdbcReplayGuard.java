@@ -4,11 +4,7 @@ import dev.sentryagent.idp.core.spi.ReplayGuard;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +17,7 @@ public final class JdbcReplayGuard implements ReplayGuard {
     static final int PURGE_EVERY = 512;
     static final int PURGE_BATCH = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(JdbcReplayGuard.class);
+    static final OldestRows EXPIRED = new OldestRows("oidc_replay", "expires_at", "issuer", "jti");
 
     private final Sql sql;
     private final Clock clock;
@@ -74,23 +71,7 @@ public final class JdbcReplayGuard implements ReplayGuard {
      */
     public int purgeExpired(int max) {
         long now = Sql.millis(clock.instant());
-        int deleted = sql.inTransaction(handle -> {
-            List<Map.Entry<String, String>> expired = handle.createQuery("SELECT issuer, jti FROM oidc_replay "
-                            + "WHERE expires_at < :now ORDER BY expires_at LIMIT :max")
-                    .bind("now", now)
-                    .bind("max", max)
-                    .map((rs, ctx) -> Map.entry(rs.getString("issuer"), rs.getString("jti")))
-                    .list();
-            if (expired.isEmpty()) {
-                return 0;
-            }
-            PreparedBatch batch = handle.prepareBatch("DELETE FROM oidc_replay WHERE issuer = :issuer AND jti = :jti "
-                    + "AND expires_at < :now");
-            for (Map.Entry<String, String> record : expired) {
-                batch.bind("issuer", record.getKey()).bind("jti", record.getValue()).bind("now", now).add();
-            }
-            return IntStream.of(batch.execute()).sum();
-        });
+        int deleted = sql.inTransaction(handle -> EXPIRED.purge(handle, now, max));
         if (deleted > 0) {
             LOG.debug("replay purge deleted {} expired records", deleted);
         }

@@ -2,10 +2,7 @@ package dev.sentryagent.idp.jdbc.internal;
 
 import dev.sentryagent.idp.core.spi.RevocationList;
 import java.time.Instant;
-import java.util.List;
-import java.util.stream.IntStream;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Revoked access tokens in table {@code token_revocations}, shared by every server on the
@@ -13,6 +10,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * PostgreSQL alike.
  */
 public final class JdbcRevocations implements RevocationList {
+    static final OldestRows EXPIRED = new OldestRows("token_revocations", "expires_at", "jti");
+
     private final Sql sql;
 
     public JdbcRevocations(Sql sql) {
@@ -48,21 +47,6 @@ public final class JdbcRevocations implements RevocationList {
     @Override
     public int purgeExpired(Instant now, int max) {
         long cutoff = Sql.millis(now);
-        return sql.inTransaction(handle -> {
-            List<String> expired = handle.createQuery("SELECT jti FROM token_revocations WHERE expires_at < :now "
-                            + "ORDER BY expires_at LIMIT :max")
-                    .bind("now", cutoff)
-                    .bind("max", max)
-                    .mapTo(String.class)
-                    .list();
-            if (expired.isEmpty()) {
-                return 0;
-            }
-            PreparedBatch batch = handle.prepareBatch("DELETE FROM token_revocations WHERE jti = :jti AND expires_at < :now");
-            for (String jti : expired) {
-                batch.bind("jti", jti).bind("now", cutoff).add();
-            }
-            return IntStream.of(batch.execute()).sum();
-        });
+        return sql.inTransaction(handle -> EXPIRED.purge(handle, cutoff, max));
     }
 }
