@@ -17,7 +17,8 @@ public final class HttpSettings {
      * fewer runnable threads leave the JIT's compiler threads more of the CPU while warming up.
      */
     private static final int HTTP_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-    private static final int RESPONSE_BUFFER_BYTES = 8192;
+    /** Copy buffer per response: an exchange answer is about 1 KiB (8 KiB was 6% of the bytes allocated per exchange). */
+    private static final int RESPONSE_BUFFER_BYTES = 2048;
 
     private HttpSettings() {
     }
@@ -33,7 +34,7 @@ public final class HttpSettings {
         // Responses carry tokens: never compress them (BREACH), and save the CPU.
         javalin.http.compressionStrategy = CompressionStrategy.NONE;
         // Javalin copies every result through a buffer of this size (default 32 KiB, allocated
-        // per response); our answers are a few KiB, larger ones are simply written in parts.
+        // per response); an exchange answer is about 1 KiB, larger ones are simply written in parts.
         javalin.http.responseBufferSize = RESPONSE_BUFFER_BYTES;
     }
 }
