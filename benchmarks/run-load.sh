@@ -22,7 +22,9 @@
 # bin/idp-server adds, from bin/default-jvm-options), CEILING=1 (0: skip JMH), FLOOR=1 (0: skip the
 # HTTP floor; its warm-up is WARMUP/3), CRYPTOS="accp jdk" (the server's IDP_CRYPTO_PROVIDER values),
 # LIMIT_SECONDS=10 (per openssl speed algorithm; 0: skip the physical limit),
-# RESULTS=benchmarks/results (where load-jdk<version>.txt goes).
+# RESULTS=benchmarks/results (where load-jdk<version>.txt goes), COMPARE_JAR (another server jar, run once
+# more on the first JDK with H2 and the first provider, its rows tagged jar=COMPARE_LABEL: e.g. the build
+# before a change, for the same run's comparison).
 # The JIT needs about a minute of full load on 2 cores before the server runs at its steady speed.
 # One pool of tokens serves every run: replay protection is per store, and every run starts on an
 # empty one. Minting takes about 1 s per 1,600 tokens; tokens are valid for an hour.
@@ -142,22 +144,18 @@ for home in "${jdks[@]}"; do
     kill "$floor"; wait "$floor" 2>/dev/null || true
   fi
 
-  for store in $stores; do
-   crypto_run=0
-   for crypto in "${cryptos[@]}"; do
-    run=$((jdk_run * ${#cryptos[@]} + crypto_run))
-    crypto_run=$((crypto_run + 1))
-    if [ "$store" = postgres ]; then db_url=${pg_urls[$run]}; db_user=postgres
-    else db_url="jdbc:h2:file:$tmp/h2-$run"; db_user=""; fi
+  # measure STORE CRYPTO DB_URL DB_USER JAR LABEL: one server run (warm-up, c16, c64) and its rows.
+  measure() {
+    local store=$1 crypto=$2 db_url=$3 db_user=$4 jar=$5 label=$6 server phase conc secs from to result rss share tag
     IDP_CRYPTO_PROVIDER=$crypto IDP_PORT=$api_port IDP_ISSUER=$api IDP_DB_URL=$db_url IDP_DB_USER=$db_user \
     IDP_ADMIN_TOKEN=load-benchmark-admin-secret-0123456789 IDP_GITHUB_ISSUER="http://127.0.0.1:$gh_port" \
-      "$java" -Xmx128m $server_opts -jar idp-server/target/idp-server.jar > "$tmp/server-$store-$crypto.log" 2>&1 &
+      "$java" -Xmx128m $server_opts -jar "$jar" > "$tmp/server-$store-$crypto-$label.log" 2>&1 &
     server=$!
     pids+=($server)
     until curl -sf "$api/health" >/dev/null; do sleep 0.5; done
     curl -sf -X POST "$api/api/v1/oidc/trust-policies" -H 'Authorization: Bearer load-benchmark-admin-secret-0123456789' \
       -H 'Content-Type: application/json' -d '{"repository":"octo-org/octo-repo"}' >/dev/null
-
+    tag=""; [ "$label" = current ] || tag=" jar=$label"
     for phase in warmup 16 64; do
       case $phase in
         warmup) conc=16; secs=$warmup; from=1; to=$warm_to ;;
@@ -170,14 +168,28 @@ for home in "${jdks[@]}"; do
       share=""
       [ -n "${ceilings[$crypto]:-}" ] && share=" ceiling_pct=$(awk -v r="$(rps_of "$result")" -v c="${ceilings[$crypto]}" \
         'BEGIN {printf "%.0f", 100 * r / c}')"
-      label="concurrency=$conc"; [ "$phase" = warmup ] && label="warmup concurrency=$conc"
-      echo "store=$store crypto=$crypto $label $result$share$(limit_pct "$(rps_of "$result")") peak_rss_mb=$((rss / 1024))" \
+      local what="concurrency=$conc"; [ "$phase" = warmup ] && what="warmup concurrency=$conc"
+      echo "store=$store crypto=$crypto$tag $what $result$share$(limit_pct "$(rps_of "$result")") peak_rss_mb=$((rss / 1024))" \
         | tee -a "$report"
     done
-    grep -q "crypto=$( [ "$crypto" = accp ] && echo AmazonCorrettoCryptoProvider || echo Sun)" "$tmp/server-$store-$crypto.log" \
-      || { echo "the server did not run with crypto provider $crypto:" >&2; cat "$tmp/server-$store-$crypto.log" >&2; exit 1; }
+    grep -q "crypto=$( [ "$crypto" = accp ] && echo AmazonCorrettoCryptoProvider || echo Sun)" "$tmp/server-$store-$crypto-$label.log" \
+      || { echo "the server did not run with crypto provider $crypto:" >&2; cat "$tmp/server-$store-$crypto-$label.log" >&2; exit 1; }
     kill "$server"; wait "$server" 2>/dev/null || true
+  }
+
+  for store in $stores; do
+   crypto_run=0
+   for crypto in "${cryptos[@]}"; do
+    run=$((jdk_run * ${#cryptos[@]} + crypto_run))
+    crypto_run=$((crypto_run + 1))
+    if [ "$store" = postgres ]; then db_url=${pg_urls[$run]}; db_user=postgres
+    else db_url="jdbc:h2:file:$tmp/h2-$run"; db_user=""; fi
+    measure "$store" "$crypto" "$db_url" "$db_user" idp-server/target/idp-server.jar current
    done
   done
+  # Another build side by side (e.g. the server before a change), on the first JDK, H2, the first provider.
+  if [ -n "${COMPARE_JAR:-}" ] && [ "$jdk_run" = 0 ]; then
+    measure h2 "${cryptos[0]}" "jdbc:h2:file:$tmp/h2-compare" "" "$COMPARE_JAR" "${COMPARE_LABEL:-compare}"
+  fi
   jdk_run=$((jdk_run + 1))
 done
