@@ -7,38 +7,81 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Single use of OIDC tokens in table {@code oidc_replay}: the primary key decides the winner of
- * any race, across servers. Every {@value #PURGE_EVERY}th call also deletes at most
- * {@value #PURGE_BATCH} expired rows, so the table stays as small as the tokens still alive.
+ * Single use of OIDC tokens in table {@code oidc_token_use}, keyed by (token exp, issuer, jti):
+ * the primary key decides the winner of any race, across servers, and inserts land at the right
+ * edge of it because tokens arrive in roughly exp order. Every {@value #PURGE_EVERY}th call also
+ * deletes at most {@value #PURGE_BATCH} expired rows, so the table stays as small as the tokens
+ * still alive.
+ *
+ * <p>Records made before migration 32 are in {@code oidc_replay}, keyed by (issuer, jti) and
+ * without the token's exp, so they cannot be moved: until a purge finds that table empty, every
+ * call also looks a token up there (by its primary key, in the same connection) and refuses one
+ * found. Nothing writes there any more, so once empty it stays empty (servers of an older version
+ * still running would write there: stop them before starting this one).
+ *
+ * <p>The statement texts are constants, so Jdbi's parse and template caches and the databases'
+ * per-connection statement caches hit every time; a call is one connection and one statement
+ * once {@code oidc_replay} is empty.
  */
 public final class JdbcReplayGuard implements ReplayGuard {
     static final int PURGE_EVERY = 512;
     static final int PURGE_BATCH = 1000;
+    /**
+     * The token_exp of records made without the token's exp: no token verifies with it (it is
+     * 1970), so such records never share a key with a token's own.
+     */
+    static final long NO_EXP = 0;
     private static final Logger LOG = LoggerFactory.getLogger(JdbcReplayGuard.class);
+    private static final String INSERT = "INSERT INTO oidc_token_use (token_exp, issuer, jti, keep_until) "
+            + "VALUES (:tokenExp, :issuer, :jti, :keepUntil)";
+    private static final String USED = "SELECT COUNT(*) FROM oidc_token_use "
+            + "WHERE token_exp = :tokenExp AND issuer = :issuer AND jti = :jti";
+    private static final String LEGACY_USED = "SELECT COUNT(*) FROM oidc_replay WHERE issuer = :issuer AND jti = :jti";
 
     private final Sql sql;
     private final Clock clock;
     private final AtomicLong calls = new AtomicLong();
+    // True until a purge has seen oidc_replay empty; starts true after every restart (checking costs one PK read).
+    private volatile boolean legacyRecords = true;
 
     public JdbcReplayGuard(Sql sql, Clock clock) {
         this.sql = sql;
         this.clock = clock;
     }
 
+    /**
+     * Records without the token's exp, under token_exp 0, so that (issuer, jti) alone decides, as
+     * this method promises; such records sit on random pages of the key, as before migration 32,
+     * and are not found by the methods that take the exp (see {@link ReplayGuard}).
+     */
     @Override
     public boolean firstUse(String issuer, String jti, Instant keepUntil) {
+        return record(NO_EXP, issuer, jti, keepUntil);
+    }
+
+    @Override
+    public boolean firstUse(String issuer, String jti, Instant tokenExpiresAt, Instant keepUntil) {
+        return record(Sql.millis(tokenExpiresAt), issuer, jti, keepUntil);
+    }
+
+    private boolean record(long tokenExp, String issuer, String jti, Instant keepUntil) {
         boolean first = sql.call(handle -> {
+            if (legacyRecords && usedBeforeMigration(handle, issuer, jti)) {
+                return false;
+            }
             try {
-                handle.createUpdate("INSERT INTO oidc_replay (issuer, jti, expires_at) VALUES (:issuer, :jti, :expiresAt)")
+                handle.createUpdate(INSERT)
+                        .bind("tokenExp", tokenExp)
                         .bind("issuer", issuer)
                         .bind("jti", jti)
-                        .bind("expiresAt", Sql.millis(keepUntil))
+                        .bind("keepUntil", Sql.millis(keepUntil))
                         .execute();
                 return true;
             } catch (JdbiException e) {
@@ -58,23 +101,82 @@ public final class JdbcReplayGuard implements ReplayGuard {
         return first;
     }
 
+    /** Finds records made by {@link #firstUse(String, String, Instant)} only. */
     @Override
     public boolean wasUsed(String issuer, String jti) {
-        return sql.call(handle -> handle.createQuery("SELECT COUNT(*) FROM oidc_replay WHERE issuer = :issuer AND jti = :jti")
+        return used(NO_EXP, issuer, jti);
+    }
+
+    @Override
+    public boolean wasUsed(String issuer, String jti, Instant tokenExpiresAt) {
+        return used(Sql.millis(tokenExpiresAt), issuer, jti);
+    }
+
+    private boolean used(long tokenExp, String issuer, String jti) {
+        return sql.call(handle -> (legacyRecords && usedBeforeMigration(handle, issuer, jti))
+                || handle.createQuery(USED)
+                        .bind("tokenExp", tokenExp)
+                        .bind("issuer", issuer)
+                        .bind("jti", jti)
+                        .mapTo(Long.class)
+                        .one() > 0);
+    }
+
+    private static boolean usedBeforeMigration(Handle handle, String issuer, String jti) {
+        return handle.createQuery(LEGACY_USED)
                 .bind("issuer", issuer)
                 .bind("jti", jti)
                 .mapTo(Long.class)
-                .one() > 0);
+                .one() > 0;
     }
 
     /**
      * Deletes at most {@code max} records whose keep-until time has passed; returns how many.
      * Both steps walk indexes (expires_at, then the primary key), so a purge costs the rows it
-     * removes, never a scan of the table.
+     * removes, never a scan of the table. Records made before migration 32 go first, until
+     * {@code oidc_replay} is seen empty.
      */
     public int purgeExpired(int max) {
         long now = Sql.millis(clock.instant());
-        int deleted = sql.inTransaction(handle -> {
+        int deleted = 0;
+        if (legacyRecords) {
+            deleted = purgeLegacy(now, max);
+            if (deleted < max && legacyEmpty()) {
+                legacyRecords = false;
+                LOG.info("replay records made before migration 32 are all purged; no longer looked up");
+            }
+        }
+        int left = max - deleted;
+        if (left > 0) {
+            deleted += sql.inTransaction(handle -> {
+                List<Map.Entry<Long, Map.Entry<String, String>>> expired = handle.createQuery(
+                                "SELECT token_exp, issuer, jti FROM oidc_token_use "
+                                        + "WHERE keep_until < :now ORDER BY keep_until LIMIT :max")
+                        .bind("now", now)
+                        .bind("max", left)
+                        .map((rs, ctx) -> Map.entry(rs.getLong("token_exp"),
+                                Map.entry(rs.getString("issuer"), rs.getString("jti"))))
+                        .list();
+                if (expired.isEmpty()) {
+                    return 0;
+                }
+                PreparedBatch batch = handle.prepareBatch("DELETE FROM oidc_token_use "
+                        + "WHERE token_exp = :tokenExp AND issuer = :issuer AND jti = :jti AND keep_until < :now");
+                for (Map.Entry<Long, Map.Entry<String, String>> record : expired) {
+                    batch.bind("tokenExp", record.getKey()).bind("issuer", record.getValue().getKey())
+                            .bind("jti", record.getValue().getValue()).bind("now", now).add();
+                }
+                return IntStream.of(batch.execute()).sum();
+            });
+        }
+        if (deleted > 0) {
+            LOG.debug("replay purge deleted {} expired records", deleted);
+        }
+        return deleted;
+    }
+
+    private int purgeLegacy(long now, int max) {
+        return sql.inTransaction(handle -> {
             List<Map.Entry<String, String>> expired = handle.createQuery("SELECT issuer, jti FROM oidc_replay "
                             + "WHERE expires_at < :now ORDER BY expires_at LIMIT :max")
                     .bind("now", now)
@@ -91,14 +193,20 @@ public final class JdbcReplayGuard implements ReplayGuard {
             }
             return IntStream.of(batch.execute()).sum();
         });
-        if (deleted > 0) {
-            LOG.debug("replay purge deleted {} expired records", deleted);
-        }
-        return deleted;
     }
 
-    /** How many records are held. */
-    public long count() {
+    private boolean legacyEmpty() {
+        return sql.call(handle -> handle.createQuery("SELECT 1 FROM oidc_replay LIMIT 1").mapTo(Integer.class).findOne())
+                .isEmpty();
+    }
+
+    private long legacyCount() {
         return sql.call(handle -> handle.createQuery("SELECT COUNT(*) FROM oidc_replay").mapTo(Long.class).one());
+    }
+
+    /** How many records are held, in both tables. */
+    public long count() {
+        return sql.call(handle -> handle.createQuery("SELECT COUNT(*) FROM oidc_token_use").mapTo(Long.class).one())
+                + legacyCount();
     }
 }

@@ -1,0 +1,156 @@
+package dev.sentryagent.idp.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sentryagent.idp.core.spi.ReplayGuard;
+import dev.sentryagent.idp.jdbc.JdbcStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Jdbi;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The replay record's insert alone, on an H2 file database holding {@code live} records of
+ * tokens still alive (random UUID jtis, as GitHub's), so that its indexes outgrow H2's cache
+ * under the server's {@code -Xmx128m} (pass {@code -jvmArgsAppend -Xmx128m}). Every call records
+ * a new token that expires 5 minutes from now, as a server under load does.
+ *
+ * <ul>
+ *   <li>{@code old}: migration 2's layout, primary key (issuer, jti), the insert as the guard
+ *       made it before migration 32 (one Jdbi handle and statement per call).
+ *   <li>{@code new}: {@link ReplayGuard#firstUse(String, String, Instant, Instant)} of the JDBC
+ *       store, primary key (token_exp, issuer, jti).
+ *   <li>{@code new-jdbc}: the same insert on the same pool as a plain JDBC prepared statement,
+ *       to show what Jdbi's per-call work costs.
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ReplayGuardBenchmark {
+    static final String ISSUER = "https://token.actions.githubusercontent.com";
+    static final long LIFETIME_SECONDS = 300;
+    static final long SKEW_SECONDS = 60;
+
+    @Param({"old", "new", "new-jdbc"})
+    public String layout;
+
+    /** Records present before the first call, all still alive. */
+    @Param({"500000"})
+    public int live;
+
+    private Path dir;
+    private HikariDataSource pool;
+    private JdbcStore store;
+    private ReplayGuard guard;
+    private Jdbi jdbi;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException, SQLException {
+        dir = Files.createTempDirectory("replay-bench");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("idp"));
+        config.setMaximumPoolSize(10);
+        pool = new HikariDataSource(config);
+        store = JdbcStore.builder().dataSource(pool).build();
+        guard = store.replayGuard();
+        jdbi = Jdbi.create(pool);
+        preload();
+    }
+
+    // Tokens that arrived over the last lifetime-plus-skew, in the order they arrived.
+    private void preload() throws SQLException {
+        long now = Instant.now().getEpochSecond();
+        String sql = layout.equals("old")
+                ? "INSERT INTO oidc_replay (issuer, jti, expires_at) VALUES (?, ?, ?)"
+                : "INSERT INTO oidc_token_use (token_exp, issuer, jti, keep_until) VALUES (?, ?, ?, ?)";
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < live; i++) {
+                long exp = now - SKEW_SECONDS + (LIFETIME_SECONDS + SKEW_SECONDS) * i / live;
+                // Kept an hour longer than a server would, so that no purge runs during the measurement.
+                long keepUntil = (exp + SKEW_SECONDS + 3600) * 1000;
+                if (layout.equals("old")) {
+                    s.setString(1, ISSUER);
+                    s.setString(2, UUID.randomUUID().toString());
+                    s.setLong(3, keepUntil);
+                } else {
+                    s.setLong(1, exp * 1000);
+                    s.setString(2, ISSUER);
+                    s.setString(3, UUID.randomUUID().toString());
+                    s.setLong(4, keepUntil);
+                }
+                s.addBatch();
+                if (i % 5000 == 4999) {
+                    s.executeBatch();
+                    c.commit();
+                }
+            }
+            s.executeBatch();
+            c.commit();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        store.close();
+        pool.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static String jti() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong() & ~0xf000L | 0x4000L, random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L)
+                .toString();
+    }
+
+    @Benchmark
+    public boolean firstUse() throws SQLException {
+        Instant exp = Instant.ofEpochSecond(Instant.now().getEpochSecond() + LIFETIME_SECONDS);
+        Instant keepUntil = exp.plusSeconds(SKEW_SECONDS);
+        String jti = jti();
+        switch (layout) {
+            case "old":
+                return jdbi.withHandle(handle -> handle.createUpdate(
+                                "INSERT INTO oidc_replay (issuer, jti, expires_at) VALUES (:issuer, :jti, :expiresAt)")
+                        .bind("issuer", ISSUER)
+                        .bind("jti", jti)
+                        .bind("expiresAt", keepUntil.toEpochMilli())
+                        .execute()) == 1;
+            case "new":
+                return guard.firstUse(ISSUER, jti, exp, keepUntil);
+            case "new-jdbc":
+                try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO oidc_token_use (token_exp, issuer, jti, keep_until) VALUES (?, ?, ?, ?)")) {
+                    s.setLong(1, exp.toEpochMilli());
+                    s.setString(2, ISSUER);
+                    s.setString(3, jti);
+                    s.setLong(4, keepUntil.toEpochMilli());
+                    return s.executeUpdate() == 1;
+                }
+            default:
+                throw new IllegalArgumentException("layout must be old, new or new-jdbc, got " + layout);
+        }
+    }
+}
