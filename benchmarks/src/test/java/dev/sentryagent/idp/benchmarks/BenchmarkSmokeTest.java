@@ -49,7 +49,7 @@ class BenchmarkSmokeTest {
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        assertThat(results).extracting(r -> r.getParams().getParam("layout")).containsExactlyInAnyOrder("old", "new", "new-jdbc");
+        assertThat(results).extracting(r -> r.getParams().getParam("layout")).containsExactlyInAnyOrder("old", "new", "new-jdbi");
         assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getSampleCount()).isPositive());
     }
 }

@@ -1,14 +1,17 @@
 package dev.sentryagent.idp.jdbc.internal;
 
 import dev.sentryagent.idp.core.spi.ReplayGuard;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.JdbiException;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * found. Nothing writes there any more, so once empty it stays empty (servers of an older version
  * still running would write there: stop them before starting this one).
  *
- * <p>The statement texts are constants, so Jdbi's parse and template caches and the databases'
- * per-connection statement caches hit every time; a call is one connection and one statement
- * once {@code oidc_replay} is empty.
+ * <p>What every exchange calls runs as plain JDBC on one pooled connection: one statement (one
+ * round trip) once {@code oidc_replay} is empty, two before. The purge, every
+ * {@value #PURGE_EVERY}th call, uses Jdbi like the rest of the store.
  */
 public final class JdbcReplayGuard implements ReplayGuard {
     static final int PURGE_EVERY = 512;
@@ -39,20 +42,23 @@ public final class JdbcReplayGuard implements ReplayGuard {
      */
     static final long NO_EXP = 0;
     private static final Logger LOG = LoggerFactory.getLogger(JdbcReplayGuard.class);
-    private static final String INSERT = "INSERT INTO oidc_token_use (token_exp, issuer, jti, keep_until) "
-            + "VALUES (:tokenExp, :issuer, :jti, :keepUntil)";
-    private static final String USED = "SELECT COUNT(*) FROM oidc_token_use "
-            + "WHERE token_exp = :tokenExp AND issuer = :issuer AND jti = :jti";
-    private static final String LEGACY_USED = "SELECT COUNT(*) FROM oidc_replay WHERE issuer = :issuer AND jti = :jti";
+    // Plain JDBC for the calls of every exchange: Jdbi's handle and statement objects cost about
+    // 9 KB of garbage per insert and a fifth of its time (ReplayGuardBenchmark). Constant texts,
+    // so the databases' per-connection statement caches hit.
+    private static final String INSERT = "INSERT INTO oidc_token_use (token_exp, issuer, jti, keep_until) VALUES (?, ?, ?, ?)";
+    private static final String USED = "SELECT 1 FROM oidc_token_use WHERE token_exp = ? AND issuer = ? AND jti = ?";
+    private static final String LEGACY_USED = "SELECT 1 FROM oidc_replay WHERE issuer = ? AND jti = ?";
 
     private final Sql sql;
+    private final DataSource dataSource;
     private final Clock clock;
     private final AtomicLong calls = new AtomicLong();
     // True until a purge has seen oidc_replay empty; starts true after every restart (checking costs one PK read).
     private volatile boolean legacyRecords = true;
 
-    public JdbcReplayGuard(Sql sql, Clock clock) {
+    public JdbcReplayGuard(Sql sql, DataSource dataSource, Clock clock) {
         this.sql = sql;
+        this.dataSource = dataSource;
         this.clock = clock;
     }
 
@@ -72,25 +78,13 @@ public final class JdbcReplayGuard implements ReplayGuard {
     }
 
     private boolean record(long tokenExp, String issuer, String jti, Instant keepUntil) {
-        boolean first = sql.call(handle -> {
-            if (legacyRecords && usedBeforeMigration(handle, issuer, jti)) {
-                return false;
-            }
-            try {
-                handle.createUpdate(INSERT)
-                        .bind("tokenExp", tokenExp)
-                        .bind("issuer", issuer)
-                        .bind("jti", jti)
-                        .bind("keepUntil", Sql.millis(keepUntil))
-                        .execute();
-                return true;
-            } catch (JdbiException e) {
-                if (Sql.isUniqueViolation(e)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        boolean first;
+        try (Connection connection = dataSource.getConnection()) {
+            first = !(legacyRecords && usedBeforeMigration(connection, issuer, jti))
+                    && insert(connection, tokenExp, issuer, jti, keepUntil);
+        } catch (SQLException e) {
+            throw Sql.translate(e);
+        }
         if (calls.incrementAndGet() % PURGE_EVERY == 0) {
             try {
                 purgeExpired(PURGE_BATCH);
@@ -99,6 +93,23 @@ public final class JdbcReplayGuard implements ReplayGuard {
             }
         }
         return first;
+    }
+
+    private static boolean insert(Connection connection, long tokenExp, String issuer, String jti, Instant keepUntil)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setLong(1, tokenExp);
+            insert.setString(2, issuer);
+            insert.setString(3, jti);
+            insert.setLong(4, Sql.millis(keepUntil));
+            insert.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (Sql.isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Finds records made by {@link #firstUse(String, String, Instant)} only. */
@@ -113,26 +124,36 @@ public final class JdbcReplayGuard implements ReplayGuard {
     }
 
     private boolean used(long tokenExp, String issuer, String jti) {
-        return sql.call(handle -> (legacyRecords && usedBeforeMigration(handle, issuer, jti))
-                || handle.createQuery(USED)
-                        .bind("tokenExp", tokenExp)
-                        .bind("issuer", issuer)
-                        .bind("jti", jti)
-                        .mapTo(Long.class)
-                        .one() > 0);
+        try (Connection connection = dataSource.getConnection()) {
+            if (legacyRecords && usedBeforeMigration(connection, issuer, jti)) {
+                return true;
+            }
+            try (PreparedStatement query = connection.prepareStatement(USED)) {
+                query.setLong(1, tokenExp);
+                query.setString(2, issuer);
+                query.setString(3, jti);
+                try (ResultSet rs = query.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        } catch (SQLException e) {
+            throw Sql.translate(e);
+        }
     }
 
-    private static boolean usedBeforeMigration(Handle handle, String issuer, String jti) {
-        return handle.createQuery(LEGACY_USED)
-                .bind("issuer", issuer)
-                .bind("jti", jti)
-                .mapTo(Long.class)
-                .one() > 0;
+    private static boolean usedBeforeMigration(Connection connection, String issuer, String jti) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(LEGACY_USED)) {
+            query.setString(1, issuer);
+            query.setString(2, jti);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**
      * Deletes at most {@code max} records whose keep-until time has passed; returns how many.
-     * Both steps walk indexes (expires_at, then the primary key), so a purge costs the rows it
+     * Both steps walk indexes (keep_until, then the primary key), so a purge costs the rows it
      * removes, never a scan of the table. Records made before migration 32 go first, until
      * {@code oidc_replay} is seen empty.
      */
@@ -149,22 +170,20 @@ public final class JdbcReplayGuard implements ReplayGuard {
         int left = max - deleted;
         if (left > 0) {
             deleted += sql.inTransaction(handle -> {
-                List<Map.Entry<Long, Map.Entry<String, String>>> expired = handle.createQuery(
-                                "SELECT token_exp, issuer, jti FROM oidc_token_use "
-                                        + "WHERE keep_until < :now ORDER BY keep_until LIMIT :max")
+                List<Key> expired = handle.createQuery("SELECT token_exp, issuer, jti FROM oidc_token_use "
+                                + "WHERE keep_until < :now ORDER BY keep_until LIMIT :max")
                         .bind("now", now)
                         .bind("max", left)
-                        .map((rs, ctx) -> Map.entry(rs.getLong("token_exp"),
-                                Map.entry(rs.getString("issuer"), rs.getString("jti"))))
+                        .map((rs, ctx) -> new Key(rs.getLong("token_exp"), rs.getString("issuer"), rs.getString("jti")))
                         .list();
                 if (expired.isEmpty()) {
                     return 0;
                 }
                 PreparedBatch batch = handle.prepareBatch("DELETE FROM oidc_token_use "
                         + "WHERE token_exp = :tokenExp AND issuer = :issuer AND jti = :jti AND keep_until < :now");
-                for (Map.Entry<Long, Map.Entry<String, String>> record : expired) {
-                    batch.bind("tokenExp", record.getKey()).bind("issuer", record.getValue().getKey())
-                            .bind("jti", record.getValue().getValue()).bind("now", now).add();
+                for (Key record : expired) {
+                    batch.bind("tokenExp", record.tokenExp()).bind("issuer", record.issuer()).bind("jti", record.jti())
+                            .bind("now", now).add();
                 }
                 return IntStream.of(batch.execute()).sum();
             });
@@ -202,6 +221,9 @@ public final class JdbcReplayGuard implements ReplayGuard {
 
     private long legacyCount() {
         return sql.call(handle -> handle.createQuery("SELECT COUNT(*) FROM oidc_replay").mapTo(Long.class).one());
+    }
+
+    private record Key(long tokenExp, String issuer, String jti) {
     }
 
     /** How many records are held, in both tables. */
