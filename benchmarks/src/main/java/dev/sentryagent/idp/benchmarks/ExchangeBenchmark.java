@@ -101,7 +101,7 @@ public class ExchangeBenchmark {
         next.set(0);
         if (h2Url != null) {
             try (Connection c = DriverManager.getConnection(h2Url); Statement s = c.createStatement()) {
-                s.execute("DELETE FROM oidc_replay");
+                s.execute("DELETE FROM oidc_token_use");
             }
         } else {
             // A fresh in-memory store per iteration, with the same keys and policy semantics.

@@ -36,4 +36,20 @@ class BenchmarkSmokeTest {
                         "exchange", "exchangeOn2Threads");
         assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getSampleCount()).isPositive());
     }
+
+    @Test
+    void replayGuardBenchmarkRunsBrieflyOnEveryLayout() throws Exception {
+        Options options = new OptionsBuilder()
+                .include(ReplayGuardBenchmark.class.getSimpleName())
+                .param("live", "1000")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(100))
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        assertThat(results).extracting(r -> r.getParams().getParam("layout")).containsExactlyInAnyOrder("old", "new", "new-jdbi");
+        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getSampleCount()).isPositive());
+    }
 }

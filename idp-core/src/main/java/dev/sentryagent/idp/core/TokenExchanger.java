@@ -67,7 +67,7 @@ public final class TokenExchanger {
         try {
             OidcProvider provider = provider(request); // inside: an unknown provider is a refusal logged like any other
             identity = provider.verify(request.token());
-            if (!replayGuard.firstUse(identity.issuer(), identity.jti(),
+            if (!replayGuard.firstUse(identity.issuer(), identity.jti(), identity.expiresAt(),
                     identity.expiresAt().plus(provider.clockSkew()))) {
                 throw new InvalidTokenException(TokenFailure.REPLAY, ALREADY_EXCHANGED);
             }
@@ -143,7 +143,7 @@ public final class TokenExchanger {
                     new Explanation.Verification(false, e.getMessage(), false), Map.of(), List.of());
         }
         WorkloadIdentity identity = inspection.identity();
-        boolean spent = replayGuard.wasUsed(identity.issuer(), identity.jti());
+        boolean spent = replayGuard.wasUsed(identity.issuer(), identity.jti(), identity.expiresAt());
         // The same decision as the exchange's, in the gate's mode that writes nothing.
         PolicyEvaluation evaluation = gate.evaluate(identity, request.agentId(), policyAudience(request));
         String tokenFailure = inspection.timeFailure() != null ? inspection.timeFailure().getMessage()

@@ -69,7 +69,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         this.sql = new Sql(Jdbi.create(dataSource));
         this.trustPolicies = new JdbcTrustPolicies(sql);
         this.agents = new JdbcAgents(sql);
-        this.replayGuard = new JdbcReplayGuard(sql, clock);
+        this.replayGuard = new JdbcReplayGuard(sql, dataSource, clock);
         this.signingKeys = new JdbcSigningKeys(sql, protector);
         this.revocations = new JdbcRevocations(sql);
         this.auditLog = new JdbcAuditLog(sql);

@@ -102,6 +102,40 @@ class JdbcConcurrencyTest {
         }
     }
 
+    @Test
+    void sameTokenFromTwoServersWithDifferentSkewsOnOnePostgresThenExactlyOneFirstUse() throws Exception {
+        try (JdbcStore serverA = TestDatabases.postgresStore();
+             JdbcStore serverB = JdbcStore.create(TestDatabases.postgresUrl(), TestDatabases.postgresUser(),
+                     TestDatabases.postgresPassword())) {
+            Instant exp = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 300);
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try {
+                for (int round = 0; round < 25; round++) {
+                    String jti = "token-" + round;
+                    CountDownLatch start = new CountDownLatch(1);
+                    List<Future<Boolean>> futures = new ArrayList<>();
+                    for (int i = 0; i < 8; i++) {
+                        JdbcStore server = i % 2 == 0 ? serverA : serverB;
+                        // Server A allows 60 s of clock skew, server B 5 minutes: one token, two keepUntil values.
+                        Instant keepUntil = exp.plusSeconds(server == serverA ? 60 : 300);
+                        futures.add(pool.submit(() -> {
+                            start.await();
+                            return server.replayGuard().firstUse("https://issuer", jti, exp, keepUntil);
+                        }));
+                    }
+                    start.countDown();
+                    int wins = 0;
+                    for (Future<Boolean> f : futures) {
+                        wins += f.get() ? 1 : 0;
+                    }
+                    assertThat(wins).as("first uses of " + jti).isEqualTo(1);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     void pinRacedWithDifferentIdsThenEveryCallerSeesOneWinner(Supplier<JdbcStore> stores) throws Exception {
         try (JdbcStore store = stores.get()) {
             for (int round = 0; round < 10; round++) {

@@ -50,6 +50,8 @@ class JdbcFaultTest {
             assertUnavailable(() -> store.trustPolicies().create(TrustPolicy.create("github", "org/new", null, null)));
             assertUnavailable(() -> store.agents().findById(agent.id()));
             assertUnavailable(() -> store.replayGuard().firstUse("iss", "jti", Instant.now().plusSeconds(60)));
+            assertUnavailable(() -> store.replayGuard().firstUse("iss", "jti", Instant.now(), Instant.now().plusSeconds(60)));
+            assertUnavailable(() -> store.replayGuard().wasUsed("iss", "jti", Instant.now()));
             assertUnavailable(() -> store.signingKeys().loadAll());
             assertUnavailable(() -> {
                 store.checkHealth();

@@ -50,7 +50,7 @@ class JdbcStoreTest {
         String url = TestDatabases.h2Url();
         try (JdbcStore store = JdbcStore.create(url, "", "")) {
             assertThat(column(url, "", "SELECT \"version\" FROM \"" + JdbcStore.HISTORY_TABLE
-                    + "\" WHERE \"success\" AND \"version\" > '0' ORDER BY \"installed_rank\"")).containsExactly("1", "2", "3", "22", "23", "30", "31");
+                    + "\" WHERE \"success\" AND \"version\" > '0' ORDER BY \"installed_rank\"")).containsExactly("1", "2", "3", "22", "23", "30", "31", "32", "33");
             assertThat(column(url, "", "SELECT \"script\" FROM \"" + JdbcStore.HISTORY_TABLE + "\" WHERE \"version\" = '22'"))
                     .containsExactly("V22__oidc_trust_policies.sql");
         }
@@ -74,7 +74,7 @@ class JdbcStoreTest {
         try (JdbcStore store = TestDatabases.postgresStore()) {
             assertThat(column(TestDatabases.postgresUrl(), TestDatabases.postgresUser(),
                     "SELECT version FROM " + JdbcStore.HISTORY_TABLE + " WHERE success AND version > '0' ORDER BY installed_rank"))
-                    .containsExactly("1", "2", "3", "22", "23", "30", "31");
+                    .containsExactly("1", "2", "3", "22", "23", "30", "31", "32", "33");
         }
     }
 

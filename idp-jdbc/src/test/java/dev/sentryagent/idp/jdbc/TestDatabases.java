@@ -45,11 +45,22 @@ public final class TestDatabases {
         return store;
     }
 
+    /**
+     * The URL of a new, empty PostgreSQL database, for tests that migrate step by step; aborts
+     * the test (an assumption) when the run uses a database named by {@code IDP_TEST_PG_URL}.
+     */
+    public static String newPostgresDatabase() {
+        String url = System.getenv("IDP_TEST_PG_URL");
+        org.junit.jupiter.api.Assumptions.assumeTrue(url == null || url.isBlank(),
+                "a new database needs the throwaway LocalPostgres, not IDP_TEST_PG_URL");
+        return LocalPostgres.shared().createDatabase("idp_" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
     /** Deletes every row of the IdP's tables in the shared PostgreSQL database. */
     public static void emptyPostgres() {
         try (Connection c = DriverManager.getConnection(postgresUrl(), postgresUser(), postgresPassword());
              Statement s = c.createStatement()) {
-            s.execute("TRUNCATE oidc_trust_policies, agents, oidc_replay, signing_keys, token_revocations, audit_events");
+            s.execute("TRUNCATE oidc_trust_policies, agents, oidc_replay, oidc_token_use, signing_keys, token_revocations, audit_events");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot empty the test database", e);
         }

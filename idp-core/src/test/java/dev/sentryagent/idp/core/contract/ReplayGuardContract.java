@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,5 +73,68 @@ public abstract class ReplayGuardContract extends StoreContract {
         assertThat(guard.firstUse("https://issuer", jti, later())).isTrue();
         assertThat(guard.firstUse("https://issuer", jti, later())).isFalse();
         assertThat(guard.firstUse("https://issuer", "other", later())).isTrue();
+    }
+
+    // The token's exp as the exchanger passes it: whole seconds, a few minutes ahead.
+    Instant exp() {
+        return Instant.ofEpochSecond(Instant.now().getEpochSecond() + 300);
+    }
+
+    @Test
+    void firstUseWithExpThenTrueOnceThenFalse() {
+        Instant exp = exp();
+        assertThat(guard.firstUse("https://issuer", "jti-exp", exp, exp.plusSeconds(60))).isTrue();
+        assertThat(guard.firstUse("https://issuer", "jti-exp", exp, exp.plusSeconds(60))).isFalse();
+        assertThat(guard.firstUse("https://issuer", "jti-other", exp, exp.plusSeconds(60))).isTrue();
+        assertThat(guard.firstUse("https://other-issuer", "jti-exp", exp, exp.plusSeconds(60))).isTrue();
+    }
+
+    @Test
+    void sameTokenWhenKeepUntilDiffersThenStillRefused() {
+        // Two servers (or one restarted) with different clock skews for the provider: one token,
+        // two keepUntil values. The skew is configuration, so it must not make a second use first.
+        Instant exp = exp();
+        assertThat(guard.firstUse("https://issuer", "jti-skew", exp, exp.plusSeconds(60))).isTrue();
+        assertThat(guard.firstUse("https://issuer", "jti-skew", exp, exp.plusSeconds(300))).isFalse();
+        assertThat(guard.firstUse("https://issuer", "jti-skew", exp, exp)).isFalse();
+    }
+
+    @Test
+    void wasUsedWithExpReadsWithoutSpending() {
+        Instant exp = exp();
+        assertThat(guard.wasUsed("https://issuer", "jti-explain", exp)).isFalse();
+        assertThat(guard.wasUsed("https://issuer", "jti-explain", exp)).isFalse();
+        assertThat(guard.firstUse("https://issuer", "jti-explain", exp, exp.plusSeconds(60))).isTrue();
+        assertThat(guard.wasUsed("https://issuer", "jti-explain", exp)).isTrue();
+        assertThat(guard.wasUsed("https://other-issuer", "jti-explain", exp)).isFalse();
+        assertThat(guard.wasUsed("https://issuer", "jti-unused", exp)).isFalse();
+    }
+
+    @Test
+    void concurrentUsesOfOneTokenWithExpThenExactlyOneWins() throws Exception {
+        Instant exp = exp();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String jti = "raced-" + round;
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Boolean>> futures = new ArrayList<>();
+                for (int i = 0; i < 32; i++) {
+                    Instant keepUntil = exp.plusSeconds(i % 4 * 30); // racers configured with different skews
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        return guard.firstUse("https://issuer", jti, exp, keepUntil);
+                    }));
+                }
+                start.countDown();
+                int wins = 0;
+                for (Future<Boolean> f : futures) {
+                    wins += f.get() ? 1 : 0;
+                }
+                assertThat(wins).as("first uses of " + jti).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -23,7 +23,8 @@ final class OldestRows {
     /**
      * @param table the table (a constant of ours, never user input)
      * @param timeColumn the indexed column in epoch milliseconds that the cutoff is compared with
-     * @param keyColumns the primary key's columns, each read and bound as a string
+     * @param keyColumns the primary key's columns, each read and bound back as what the driver
+     *     returns for it ({@code String}, {@code Long}, ...), so a BIGINT key stays a number
      */
     OldestRows(String table, String timeColumn, String... keyColumns) {
         this.keyColumns = List.of(keyColumns);
@@ -41,13 +42,13 @@ final class OldestRows {
      * Run it in a transaction: the select and the delete are one purge.
      */
     int purge(Handle handle, long cutoff, int max) {
-        List<String[]> keys = handle.createQuery(select)
+        List<Object[]> keys = handle.createQuery(select)
                 .bind("cutoff", cutoff)
                 .bind("max", max)
                 .map((rs, ctx) -> {
-                    String[] key = new String[keyColumns.size()];
+                    Object[] key = new Object[keyColumns.size()];
                     for (int i = 0; i < key.length; i++) {
-                        key[i] = rs.getString(i + 1);
+                        key[i] = rs.getObject(i + 1);
                     }
                     return key;
                 })
@@ -56,7 +57,7 @@ final class OldestRows {
             return 0;
         }
         PreparedBatch batch = handle.prepareBatch(delete);
-        for (String[] key : keys) {
+        for (Object[] key : keys) {
             for (int i = 0; i < key.length; i++) {
                 batch.bind(keyColumns.get(i), key[i]);
             }

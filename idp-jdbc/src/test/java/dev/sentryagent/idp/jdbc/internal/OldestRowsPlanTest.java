@@ -18,14 +18,14 @@ import org.junit.jupiter.api.Test;
  * a table scan"). Read from each database's own plan of the statements the stores run.
  */
 class OldestRowsPlanTest {
-    static final List<OldestRows> PURGES = List.of(JdbcReplayGuard.EXPIRED, JdbcRevocations.EXPIRED,
+    static final List<OldestRows> PURGES = List.of(JdbcReplayGuard.EXPIRED, JdbcReplayGuard.EXPIRED_LEGACY, JdbcRevocations.EXPIRED,
             JdbcAuditLog.OLDEST);
     /** How PostgreSQL names a walk of an index in a plan. */
     static final String INDEX = "(Index Scan using|Index Only Scan using|Bitmap Index Scan on) ";
 
     /** The statement with literals for its parameters, as EXPLAIN takes it. */
     static String literal(String sql) {
-        return sql.replace(":cutoff", "1000").replace(":max", "1000")
+        return sql.replace(":cutoff", "1000").replace(":max", "1000").replace(":token_exp", "0")
                 .replaceAll(":\\w+", "'00000000-0000-0000-0000-000000000000'");
     }
 
@@ -46,7 +46,7 @@ class OldestRowsPlanTest {
              Connection c = DriverManager.getConnection(url, "", "")) {
             for (OldestRows purge : PURGES) {
                 assertThat(plan(c, purge.selectSql())).as(purge.selectSql())
-                        .doesNotContain("tableScan").containsPattern("(?i)_(EXPIRES_AT|TIME):");
+                        .doesNotContain("tableScan").containsPattern("(?i)_(EXPIRES_AT|KEEP_UNTIL|TIME):");
                 assertThat(plan(c, purge.deleteSql())).as(purge.deleteSql())
                         .doesNotContain("tableScan").contains("PRIMARY_KEY");
             }
@@ -63,7 +63,7 @@ class OldestRowsPlanTest {
             s.execute("SET enable_seqscan = off");
             for (OldestRows purge : PURGES) {
                 assertThat(plan(c, purge.selectSql())).as(purge.selectSql())
-                        .doesNotContain("Seq Scan").containsPattern(INDEX + "\\w+_(expires_at|time)\\b");
+                        .doesNotContain("Seq Scan").containsPattern(INDEX + "\\w+_(expires_at|keep_until|time)\\b");
                 assertThat(plan(c, purge.deleteSql())).as(purge.deleteSql())
                         .doesNotContain("Seq Scan").containsPattern(INDEX + "\\w+_pk(ey)?\\b");
             }
