@@ -62,8 +62,12 @@ databases=0; case " $stores " in *" postgres "*) databases=$(( ${#jdks[@]} * ${#
 echo "minting $tokens tokens..."
 "$fixture_java" -cp benchmarks/target/benchmarks.jar dev.sentryagent.idp.benchmarks.LoadFixture \
   "$gh_port" "$api" "$tokens" "$tmp/tokens.txt" "$databases" > "$tmp/fixture.log" 2>&1 &
-pids+=($!)
-while [ ! -f "$tmp/tokens.txt.ready" ]; do sleep 1; done
+fixture=$!
+pids+=($fixture)
+while [ ! -f "$tmp/tokens.txt.ready" ]; do
+  kill -0 "$fixture" 2>/dev/null || { echo "the load fixture failed:" >&2; cat "$tmp/fixture.log" >&2; exit 1; }
+  sleep 1
+done
 cat "$tmp/fixture.log"
 mapfile -t pg_urls < "$tmp/tokens.txt.ready"
 
