@@ -22,9 +22,9 @@
 # bin/idp-server adds, from bin/default-jvm-options), CEILING=1 (0: skip JMH), FLOOR=1 (0: skip the
 # HTTP floor; its warm-up is WARMUP/3), CRYPTOS="accp jdk" (the server's IDP_CRYPTO_PROVIDER values),
 # LIMIT_SECONDS=10 (per openssl speed algorithm; 0: skip the physical limit),
-# RESULTS=benchmarks/results (where load-jdk<version>.txt goes), COMPARE_JAR (another server jar, run once
-# more on the first JDK with H2 and the first provider, its rows tagged jar=COMPARE_LABEL: e.g. the build
-# before a change, for the same run's comparison).
+# RESULTS=benchmarks/results (where load-jdk<version>.txt goes), COMPARE="label=path/to/idp-server.jar ..."
+# (other server jars, each run once more on the first JDK with H2 and the first provider, its rows
+# tagged jar=label: e.g. the build before a change, for the same run's comparison).
 # The JIT needs about a minute of full load on 2 cores before the server runs at its steady speed.
 # One pool of tokens serves every run: replay protection is per store, and every run starts on an
 # empty one. Minting takes about 1 s per 1,600 tokens; tokens are valid for an hour.
@@ -191,9 +191,11 @@ for home in "${jdks[@]}"; do
     measure "$store" "$crypto" "$db_url" "$db_user" idp-server/target/idp-server.jar current
    done
   done
-  # Another build side by side (e.g. the server before a change), on the first JDK, H2, the first provider.
-  if [ -n "${COMPARE_JAR:-}" ] && [ "$jdk_run" = 0 ]; then
-    measure h2 "${cryptos[0]}" "jdbc:h2:file:$tmp/h2-compare" "" "$COMPARE_JAR" "${COMPARE_LABEL:-compare}"
+  # Other builds side by side (e.g. the server before a change), on the first JDK, H2, the first provider.
+  if [ "$jdk_run" = 0 ]; then
+    for entry in ${COMPARE:-}; do
+      measure h2 "${cryptos[0]}" "jdbc:h2:file:$tmp/h2-compare-${entry%%=*}" "" "${entry#*=}" "${entry%%=*}"
+    done
   fi
   jdk_run=$((jdk_run + 1))
 done
