@@ -76,29 +76,8 @@ class JdbcConcurrencyTest {
         try (JdbcStore serverA = TestDatabases.postgresStore();
              JdbcStore serverB = JdbcStore.create(TestDatabases.postgresUrl(), TestDatabases.postgresUser(),
                      TestDatabases.postgresPassword())) {
-            ExecutorService pool = Executors.newFixedThreadPool(16);
-            try {
-                for (int round = 0; round < 25; round++) {
-                    String jti = "jti-" + round;
-                    CountDownLatch start = new CountDownLatch(1);
-                    List<Future<Boolean>> futures = new ArrayList<>();
-                    for (int i = 0; i < 8; i++) {
-                        JdbcStore server = i % 2 == 0 ? serverA : serverB;
-                        futures.add(pool.submit(() -> {
-                            start.await();
-                            return server.replayGuard().firstUse("https://issuer", jti, Instant.now().plusSeconds(600));
-                        }));
-                    }
-                    start.countDown();
-                    int wins = 0;
-                    for (Future<Boolean> f : futures) {
-                        wins += f.get() ? 1 : 0;
-                    }
-                    assertThat(wins).as("first uses of " + jti).isEqualTo(1);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            eachRoundHasOneFirstUse(serverA, serverB, "jti-",
+                    (server, jti) -> server.replayGuard().firstUse("https://issuer", jti, Instant.now().plusSeconds(600)));
         }
     }
 
@@ -108,31 +87,45 @@ class JdbcConcurrencyTest {
              JdbcStore serverB = JdbcStore.create(TestDatabases.postgresUrl(), TestDatabases.postgresUser(),
                      TestDatabases.postgresPassword())) {
             Instant exp = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 300);
-            ExecutorService pool = Executors.newFixedThreadPool(16);
-            try {
-                for (int round = 0; round < 25; round++) {
-                    String jti = "token-" + round;
-                    CountDownLatch start = new CountDownLatch(1);
-                    List<Future<Boolean>> futures = new ArrayList<>();
-                    for (int i = 0; i < 8; i++) {
-                        JdbcStore server = i % 2 == 0 ? serverA : serverB;
-                        // Server A allows 60 s of clock skew, server B 5 minutes: one token, two keepUntil values.
-                        Instant keepUntil = exp.plusSeconds(server == serverA ? 60 : 300);
-                        futures.add(pool.submit(() -> {
-                            start.await();
-                            return server.replayGuard().firstUse("https://issuer", jti, exp, keepUntil);
-                        }));
-                    }
-                    start.countDown();
-                    int wins = 0;
-                    for (Future<Boolean> f : futures) {
-                        wins += f.get() ? 1 : 0;
-                    }
-                    assertThat(wins).as("first uses of " + jti).isEqualTo(1);
+            // Server A allows 60 s of clock skew, server B 5 minutes: one token, two keepUntil values.
+            eachRoundHasOneFirstUse(serverA, serverB, "token-", (server, jti) -> server.replayGuard()
+                    .firstUse("https://issuer", jti, exp, exp.plusSeconds(server == serverA ? 60 : 300)));
+        }
+    }
+
+    /** One racer's attempt to record {@code jti} on {@code server}. */
+    private interface FirstUse {
+        boolean attempt(JdbcStore server, String jti) throws Exception;
+    }
+
+    /**
+     * 25 rounds, each a new jti: eight racers released together, alternating between the two
+     * servers, each attempt {@code firstUse}; exactly one of them may win.
+     */
+    private static void eachRoundHasOneFirstUse(JdbcStore serverA, JdbcStore serverB, String jtiPrefix,
+                                                FirstUse firstUse) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 25; round++) {
+                String jti = jtiPrefix + round;
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Boolean>> futures = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    JdbcStore server = i % 2 == 0 ? serverA : serverB;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        return firstUse.attempt(server, jti);
+                    }));
                 }
-            } finally {
-                pool.shutdownNow();
+                start.countDown();
+                int wins = 0;
+                for (Future<Boolean> f : futures) {
+                    wins += f.get() ? 1 : 0;
+                }
+                assertThat(wins).as("first uses of " + jti).isEqualTo(1);
             }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
