@@ -1,9 +1,9 @@
 package dev.sentryagent.idp.core;
 
+import dev.sentryagent.idp.core.internal.ClaimsJson;
+import dev.sentryagent.idp.core.internal.CompactJws;
 import dev.sentryagent.idp.core.spi.IdpStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +11,6 @@ import java.util.UUID;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +132,7 @@ public final class TokenIntrospector {
         tokens.verify(token);
         try {
             String payload = token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'));
-            JwtClaims claims = JwtClaims.parse(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
+            JwtClaims claims = ClaimsJson.parse(CompactJws.decodeText(payload));
             String scope = claims.getStringClaimValue("scope");
             UUID agentId = null;
             if (scope != null && List.of(scope.split(" ")).contains(Scopes.AGENT)) {
@@ -146,7 +145,7 @@ public final class TokenIntrospector {
                     claims.getStringClaimValue("client_id"), agentId,
                     UUID.fromString(claims.getStringClaimValue("policy_id")), claims.getStringClaimValue("provider"),
                     claims.getStringClaimValue("repository"), claims.getStringClaimValue("ref"));
-        } catch (InvalidJwtException | MalformedClaimException | IllegalArgumentException | NullPointerException e) {
+        } catch (MalformedClaimException | IllegalArgumentException | NullPointerException e) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
         }
     }
