@@ -1,5 +1,7 @@
 package dev.sentryagent.idp.core;
 
+import dev.sentryagent.idp.core.internal.ClaimsJson;
+import dev.sentryagent.idp.core.internal.CompactJws;
 import dev.sentryagent.idp.core.spi.AuditLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * that caused the event.
  *
  * <p>Events wait in a bounded queue ({@link Builder#queueCapacity(int)}) that one background
- * thread drains, writing up to {@link Builder#batchSize(int)} events per multi-row insert. None is
+ * thread drains, handing up to {@link Builder#batchSize(int)} events at a time to the log's
+ * {@code append} (one round trip for the JDBC store). None is
  * dropped silently: when the queue is full, the caller waits up to 50 ms for room, then writes its
  * event itself (one round trip) and logs a warning; when the store refuses a batch, the writer
  * retries it three times, then logs every event it could not store at ERROR (they are on the audit
@@ -179,8 +181,7 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
     private static String jtiOf(String accessToken) {
         try {
             String payload = accessToken.substring(accessToken.indexOf('.') + 1, accessToken.lastIndexOf('.'));
-            Object jti = JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8))
-                    .get("jti");
+            Object jti = ClaimsJson.parse(CompactJws.decodeText(payload)).getClaimValue("jti");
             return jti instanceof String s ? s : null;
         } catch (Exception e) {
             return null;
