@@ -67,7 +67,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                       String description) {
         this.ownedPool = ownedPool;
         this.sql = new Sql(Jdbi.create(dataSource));
-        this.trustPolicies = new JdbcTrustPolicies(sql);
+        this.trustPolicies = new JdbcTrustPolicies(sql, dataSource);
         this.agents = new JdbcAgents(sql);
         this.replayGuard = new JdbcReplayGuard(sql, dataSource, clock);
         this.signingKeys = new JdbcSigningKeys(sql, protector);

@@ -61,6 +61,8 @@ public final class TestDatabases {
         try (Connection c = DriverManager.getConnection(postgresUrl(), postgresUser(), postgresPassword());
              Statement s = c.createStatement()) {
             s.execute("TRUNCATE oidc_trust_policies, agents, oidc_replay, oidc_token_use, signing_keys, token_revocations, audit_events");
+            // A change to the policies behind the store's back: servers' caches must see it.
+            s.execute("UPDATE oidc_policy_revision SET revision = revision + 1 WHERE id = 1");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot empty the test database", e);
         }

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two server processes on one PostgreSQL: one replay guard, one key set. */
+/** Two server processes on one PostgreSQL: one replay guard, one key set, one set of policies. */
 class TwoServersIT {
     static final String ADMIN = "two-servers-admin-secret-0123456789ab";
     static final String INTROSPECTION = "two-servers-introspection-secret-01234";
@@ -89,6 +89,30 @@ class TwoServersIT {
                 assertThat(b.http.postJson("/api/v1/agents", map("name", "new-key"), fresh).status())
                         .as("a token signed by a's new key is accepted by b at once").isEqualTo(201);
                 assertThat(ServerProcess.kids(b.http.get("/.well-known/jwks.json", null).body())).contains(kid).hasSize(2);
+            }
+        }
+    }
+
+    @Test
+    void policyDeletedOnOneServerStopsAdmittingOnTheOtherAtOnceAndOneCreatedAdmitsAtOnce() throws Exception {
+        try (LocalPostgres postgres = LocalPostgres.start();
+             FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
+            Map<String, String> env = env(postgres, github);
+            try (ServerProcess a = ServerProcess.start(env, dir); ServerProcess b = ServerProcess.start(env, dir)) {
+                String id = a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
+                        .json().get("id").asText();
+                // b admits under the policy twice: the second decision comes from what b has cached.
+                assertThat(b.http.exchange(github.token().mint(), null).status()).isEqualTo(200);
+                assertThat(b.http.exchange(github.token().mint(), null).status()).isEqualTo(200);
+
+                assertThat(a.http.delete("/api/v1/oidc/trust-policies/" + id, ADMIN).status()).isEqualTo(204);
+                ServerFixture.assertError(b.http.exchange(github.token().mint(), null), 403, "access_denied",
+                        "Trust policy violation: no bootstrap trust policy");
+
+                assertThat(a.http.postJson("/api/v1/oidc/trust-policies",
+                        map("repository", "octo-org/octo-repo", "branch", "main"), ADMIN).status()).isEqualTo(201);
+                assertThat(b.http.exchange(github.token().mint(), null).status())
+                        .as("a policy created on a admits on b at once").isEqualTo(200);
             }
         }
     }

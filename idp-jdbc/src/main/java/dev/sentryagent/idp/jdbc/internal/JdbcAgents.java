@@ -75,6 +75,13 @@ public final class JdbcAgents implements AgentRepository {
 
     @Override
     public boolean delete(UUID id) {
-        return sql.call(handle -> handle.createUpdate("DELETE FROM agents WHERE id = :id").bind("id", id).execute() > 0);
+        // The database deletes the agent's policies with it (ON DELETE CASCADE): a policy change.
+        return sql.inTransaction(handle -> {
+            boolean deleted = handle.createUpdate("DELETE FROM agents WHERE id = :id").bind("id", id).execute() > 0;
+            if (deleted) {
+                handle.execute(JdbcTrustPolicies.BUMP_REVISION);
+            }
+            return deleted;
+        });
     }
 }
