@@ -50,7 +50,7 @@ class JdbcStoreTest {
         String url = TestDatabases.h2Url();
         try (JdbcStore store = JdbcStore.create(url, "", "")) {
             assertThat(column(url, "", "SELECT \"version\" FROM \"" + JdbcStore.HISTORY_TABLE
-                    + "\" WHERE \"success\" AND \"version\" > '0' ORDER BY \"installed_rank\"")).containsExactly("1", "2", "3", "22", "23", "30", "31", "32", "33");
+                    + "\" WHERE \"success\" AND \"version\" > '0' ORDER BY \"installed_rank\"")).containsExactly("1", "2", "3", "22", "23", "30", "31", "32", "33", "34");
             assertThat(column(url, "", "SELECT \"script\" FROM \"" + JdbcStore.HISTORY_TABLE + "\" WHERE \"version\" = '22'"))
                     .containsExactly("V22__oidc_trust_policies.sql");
         }
@@ -74,7 +74,7 @@ class JdbcStoreTest {
         try (JdbcStore store = TestDatabases.postgresStore()) {
             assertThat(column(TestDatabases.postgresUrl(), TestDatabases.postgresUser(),
                     "SELECT version FROM " + JdbcStore.HISTORY_TABLE + " WHERE success AND version > '0' ORDER BY installed_rank"))
-                    .containsExactly("1", "2", "3", "22", "23", "30", "31", "32", "33");
+                    .containsExactly("1", "2", "3", "22", "23", "30", "31", "32", "33", "34");
         }
     }
 
@@ -95,6 +95,33 @@ class JdbcStoreTest {
                         .isEqualTo("agents:write");
                 assertThat(kids(exchanger.accessTokenIssuer().jwksJson())).isEqualTo(kids(jwksBefore)).hasSize(1);
             }
+        }
+    }
+
+    /** H2's page cache of the open database, in MiB, read through a second connection to it. */
+    private static int h2CacheMiB(String url) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "", "");
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.CACHE_MAX_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            return Integer.parseInt(rs.getString(1));
+        }
+    }
+
+    @Test
+    void h2FileStoreWithoutCacheSizeGetsAThirtySecondOfTheHeapWithinOneTo64MiB() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("sized");
+        long expectedMiB = Math.max(1, Math.min(64, Runtime.getRuntime().maxMemory() / 32 / (1024 * 1024)));
+        try (JdbcStore store = JdbcStore.create(url, "", "")) {
+            assertThat(h2CacheMiB(url)).isEqualTo((int) expectedMiB);
+        }
+    }
+
+    @Test
+    void h2FileStoreWhoseUrlSetsCacheSizeKeepsIt() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("own") + ";cache_size=3072";
+        try (JdbcStore store = JdbcStore.create(url, "", "")) {
+            assertThat(h2CacheMiB("jdbc:h2:file:" + dir.resolve("own"))).isEqualTo(3);
         }
     }
 

@@ -74,6 +74,26 @@ public final class H2Files {
         return base.resolveSibling(base.getFileName() + suffix);
     }
 
+    /**
+     * {@code url} with H2's page cache sized to the heap: {@code ;CACHE_SIZE=} (KiB) 1/32 of
+     * {@code maxHeapBytes}, between 1 MiB and 64 MiB, added to an H2 file URL that sets no
+     * {@code CACHE_SIZE} itself; any other URL unchanged. H2's default, 16 MiB whatever the heap,
+     * is an eighth of a 128 MiB heap: its pages are copied on every write and live long enough to
+     * be promoted, and under load that cost more in garbage collection than the cache saved
+     * (docs/benchmarks.md, "H2's page cache").
+     *
+     * @param url a JDBC URL
+     * @param maxHeapBytes the heap's limit, {@link Runtime#maxMemory()}
+     * @return the URL to connect with
+     */
+    public static String withCacheSizedToHeap(String url, long maxHeapBytes) {
+        if (basePath(url) == null || url.toUpperCase(Locale.ROOT).contains(";CACHE_SIZE=")) {
+            return url;
+        }
+        long kib = Math.max(1024, Math.min(64 * 1024, maxHeapBytes / 32 / 1024));
+        return url + ";CACHE_SIZE=" + kib;
+    }
+
     /** The database path of an H2 file URL ({@code jdbc:h2:file:./data/idp}, {@code jdbc:h2:~/idp}), else null. */
     static Path basePath(String url) {
         if (url == null || !url.startsWith("jdbc:h2:")) {
