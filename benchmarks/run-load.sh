@@ -19,7 +19,8 @@
 #
 # Knobs (defaults): JDKS ($JAVA_HOME, else the java on PATH), WARMUP=60 and DURATION=30 seconds,
 # TOKENS=480000 tokens per server run, SERVER_JAVA_OPTS (added after -Xmx128m; by default what
-# bin/idp-server adds, from bin/default-jvm-options), CEILING=1 (0: skip JMH), FLOOR=1 (0: skip the
+# bin/idp-server adds, from bin/default-jvm-options), CEILING=1 (0: skip JMH), INPROCESS=1 (0: skip the
+# library's exchange in process, JMH), FLOOR=1 (0: skip the
 # HTTP floor; its warm-up is WARMUP/3), CRYPTOS="accp jdk" (the server's IDP_CRYPTO_PROVIDER values),
 # LIMIT_SECONDS=10 (per openssl speed algorithm; 0: skip the physical limit),
 # RESULTS=benchmarks/results (where load-jdk<version>.txt goes), COMPARE="label=path/to/idp-server.jar ..."
@@ -121,6 +122,22 @@ for home in "${jdks[@]}"; do
       [ -n "$ceiling" ] || { echo "the JMH ceiling run failed:" >&2; tail -20 "$tmp/ceiling.txt" >&2; exit 1; }
       ceilings[$crypto]=$ceiling
       echo "ceiling crypto=$crypto (JMH, RS256 verify + ES256 sign, 2 threads): $ceiling ± $error $units$(limit_pct "$ceiling")" \
+        | tee -a "$report"
+    done
+  fi
+
+  # The library in process: TokenExchanger.exchange on 2 threads, H2 (in memory), audit on, no HTTP:
+  # what the server's request path adds shows as the gap between this line and the server's.
+  if [ "${INPROCESS:-1}" = 1 ]; then
+    for crypto in "${cryptos[@]}"; do
+      # Each 5 s iteration spends distinct tokens; minting with the JDK's RSA is slow, and it is slower.
+      pool=120000; [ "$crypto" = accp ] || pool=40000
+      "$java" -jar benchmarks/target/benchmarks.jar 'ExchangeBenchmark.exchangeOn2Threads' -p store=h2 -p audit=on \
+        -p pool=$pool -f 1 -wi 2 -w 5s -i 3 -r 5s -jvmArgsAppend "-Xmx128m -Didp.crypto=$crypto" > "$tmp/inprocess.txt" 2>&1
+      read -r score error units < <(awk '$1 ~ /exchangeOn2Threads/ {for (i = 1; i <= NF; i++)
+        if ($i == "thrpt") print $(i + 2), $(i + 4), $(i + 5)}' "$tmp/inprocess.txt") || true
+      [ -n "$score" ] || { echo "the in-process exchange run failed:" >&2; tail -20 "$tmp/inprocess.txt" >&2; exit 1; }
+      echo "in_process crypto=$crypto (JMH, TokenExchanger.exchange, H2 in memory, audit on, 2 threads, -Xmx128m): $score ± $error $units$(limit_pct "$score")" \
         | tee -a "$report"
     done
   fi

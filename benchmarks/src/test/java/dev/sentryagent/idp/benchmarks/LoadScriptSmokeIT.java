@@ -30,6 +30,7 @@ class LoadScriptSmokeIT {
         builder.environment().put("WARMUP", "1");
         builder.environment().put("DURATION", "1");
         builder.environment().put("CEILING", "0");
+        builder.environment().put("INPROCESS", "0"); // both JMH benchmarks have their own smoke (BenchmarkSmokeTest)
         // the server under the run's provider (-Didp.test.crypto), so CI's two runs smoke both
         String crypto = System.getProperty("idp.test.crypto", "jdk");
         builder.environment().put("CRYPTOS", crypto);

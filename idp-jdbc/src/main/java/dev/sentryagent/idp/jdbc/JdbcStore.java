@@ -318,7 +318,8 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                 JdbcUrls.requireSupported("url", url);
                 HikariConfig config = new HikariConfig();
                 config.setPoolName("sentryagent-idp");
-                config.setJdbcUrl(H2Files.withCacheSizedToHeap(url, Runtime.getRuntime().maxMemory()));
+                String connectUrl = H2Files.withCacheSizedToHeap(url, Runtime.getRuntime().maxMemory());
+                config.setJdbcUrl(connectUrl);
                 config.setUsername(user);
                 config.setPassword(password);
                 config.setMaximumPoolSize(maximumPoolSize);
@@ -337,7 +338,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                             + " cannot be reached: " + e.getMessage(), e);
                 }
                 source = pool;
-                description = JdbcUrls.withoutCredentials(url);
+                description = JdbcUrls.withoutCredentials(connectUrl);
             } else {
                 description = "application DataSource";
             }
