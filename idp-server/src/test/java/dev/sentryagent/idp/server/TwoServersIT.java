@@ -32,28 +32,39 @@ class TwoServersIT {
                 "IDP_GITHUB_ISSUER", github.issuer());
     }
 
-    @Test
-    void tokenExchangedOnOneServerIsAReplayOnTheOtherAndBothPublishTheSameKeys() throws Exception {
+    /** What a test does with two server processes, a and b, on one PostgreSQL and one fake GitHub. */
+    private interface TwoServers {
+        void run(ServerProcess a, ServerProcess b, FakeOidcIssuer github) throws Exception;
+    }
+
+    private void withTwoServers(TwoServers test) throws Exception {
         try (LocalPostgres postgres = LocalPostgres.start();
              FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
             Map<String, String> env = env(postgres, github);
             try (ServerProcess a = ServerProcess.start(env, dir); ServerProcess b = ServerProcess.start(env, dir)) {
-                assertThat(a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
-                        .status()).isEqualTo(201);
-                String token = github.token().mint();
-
-                assertThat(a.http.exchange(token, null).status()).isEqualTo(200);
-                Http.Response replay = b.http.exchange(token, null);
-                ServerFixture.assertError(replay, 401, "invalid_token", "The OIDC token was already exchanged");
-
-                String fromB = b.http.exchange(github.token().mint(), null).json().get("access_token").asText();
-                assertThat(a.http.postJson("/api/v1/agents", map("name", "made-on-a"), fromB).status())
-                        .as("a token signed by b is accepted by a").isEqualTo(201);
-                assertThat(ServerProcess.kids(a.http.get("/.well-known/jwks.json", null).body()))
-                        .isEqualTo(ServerProcess.kids(b.http.get("/.well-known/jwks.json", null).body()))
-                        .hasSize(1);
+                test.run(a, b, github);
             }
         }
+    }
+
+    @Test
+    void tokenExchangedOnOneServerIsAReplayOnTheOtherAndBothPublishTheSameKeys() throws Exception {
+        withTwoServers((a, b, github) -> {
+            assertThat(a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
+                    .status()).isEqualTo(201);
+            String token = github.token().mint();
+
+            assertThat(a.http.exchange(token, null).status()).isEqualTo(200);
+            Http.Response replay = b.http.exchange(token, null);
+            ServerFixture.assertError(replay, 401, "invalid_token", "The OIDC token was already exchanged");
+
+            String fromB = b.http.exchange(github.token().mint(), null).json().get("access_token").asText();
+            assertThat(a.http.postJson("/api/v1/agents", map("name", "made-on-a"), fromB).status())
+                    .as("a token signed by b is accepted by a").isEqualTo(201);
+            assertThat(ServerProcess.kids(a.http.get("/.well-known/jwks.json", null).body()))
+                    .isEqualTo(ServerProcess.kids(b.http.get("/.well-known/jwks.json", null).body()))
+                    .hasSize(1);
+        });
     }
 
     static Http.Response form(Http http, String path, String token, String bearer) {
@@ -63,57 +74,49 @@ class TwoServersIT {
 
     @Test
     void tokenRevokedOnOneServerIsInactiveOnTheOtherAndARotationOnOneIsAcceptedByTheOther() throws Exception {
-        try (LocalPostgres postgres = LocalPostgres.start();
-             FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
-            Map<String, String> env = env(postgres, github);
-            try (ServerProcess a = ServerProcess.start(env, dir); ServerProcess b = ServerProcess.start(env, dir)) {
-                assertThat(a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
-                        .status()).isEqualTo(201);
-                String token = a.http.exchange(github.token().mint(), null).json().get("access_token").asText();
-                assertThat(form(b.http, "/api/v1/oidc/introspect", token, INTROSPECTION).json().get("active").asBoolean())
-                        .isTrue();
+        withTwoServers((a, b, github) -> {
+            assertThat(a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
+                    .status()).isEqualTo(201);
+            String token = a.http.exchange(github.token().mint(), null).json().get("access_token").asText();
+            assertThat(form(b.http, "/api/v1/oidc/introspect", token, INTROSPECTION).json().get("active").asBoolean())
+                    .isTrue();
 
-                Http.Response revoked = form(a.http, "/api/v1/oidc/revoke", token, null);
-                assertThat(revoked.status()).isEqualTo(200);
+            Http.Response revoked = form(a.http, "/api/v1/oidc/revoke", token, null);
+            assertThat(revoked.status()).isEqualTo(200);
 
-                assertThat(form(b.http, "/api/v1/oidc/introspect", token, INTROSPECTION).body())
-                        .isEqualTo("{\"active\":false}");
-                ServerFixture.assertError(b.http.postJson("/api/v1/agents", map("name", "revoked"), token), 401,
-                        "invalid_token", "The access token has been revoked");
+            assertThat(form(b.http, "/api/v1/oidc/introspect", token, INTROSPECTION).body())
+                    .isEqualTo("{\"active\":false}");
+            ServerFixture.assertError(b.http.postJson("/api/v1/agents", map("name", "revoked"), token), 401,
+                    "invalid_token", "The access token has been revoked");
 
-                // A rotation on a signs at once; b has not reloaded its ring yet, but an unknown kid makes it reload.
-                String kid = a.http.postJson("/api/v1/keys/rotate", "{}", ADMIN).json().get("kid").asText();
-                String fresh = a.http.exchange(github.token().mint(), null).json().get("access_token").asText();
-                assertThat(org.jose4j.jws.JsonWebSignature.fromCompactSerialization(fresh).getKeyIdHeaderValue())
-                        .isEqualTo(kid);
-                assertThat(b.http.postJson("/api/v1/agents", map("name", "new-key"), fresh).status())
-                        .as("a token signed by a's new key is accepted by b at once").isEqualTo(201);
-                assertThat(ServerProcess.kids(b.http.get("/.well-known/jwks.json", null).body())).contains(kid).hasSize(2);
-            }
-        }
+            // A rotation on a signs at once; b has not reloaded its ring yet, but an unknown kid makes it reload.
+            String kid = a.http.postJson("/api/v1/keys/rotate", "{}", ADMIN).json().get("kid").asText();
+            String fresh = a.http.exchange(github.token().mint(), null).json().get("access_token").asText();
+            assertThat(org.jose4j.jws.JsonWebSignature.fromCompactSerialization(fresh).getKeyIdHeaderValue())
+                    .isEqualTo(kid);
+            assertThat(b.http.postJson("/api/v1/agents", map("name", "new-key"), fresh).status())
+                    .as("a token signed by a's new key is accepted by b at once").isEqualTo(201);
+            assertThat(ServerProcess.kids(b.http.get("/.well-known/jwks.json", null).body())).contains(kid).hasSize(2);
+        });
     }
 
     @Test
     void policyDeletedOnOneServerStopsAdmittingOnTheOtherAtOnceAndOneCreatedAdmitsAtOnce() throws Exception {
-        try (LocalPostgres postgres = LocalPostgres.start();
-             FakeOidcIssuer github = FakeOidcIssuer.start(ISSUER)) {
-            Map<String, String> env = env(postgres, github);
-            try (ServerProcess a = ServerProcess.start(env, dir); ServerProcess b = ServerProcess.start(env, dir)) {
-                String id = a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
-                        .json().get("id").asText();
-                // b admits under the policy twice: the second decision comes from what b has cached.
-                assertThat(b.http.exchange(github.token().mint(), null).status()).isEqualTo(200);
-                assertThat(b.http.exchange(github.token().mint(), null).status()).isEqualTo(200);
+        withTwoServers((a, b, github) -> {
+            String id = a.http.postJson("/api/v1/oidc/trust-policies", map("repository", "octo-org/octo-repo"), ADMIN)
+                    .json().get("id").asText();
+            // b admits under the policy twice: the second decision comes from what b has cached.
+            assertThat(b.http.exchange(github.token().mint(), null).status()).isEqualTo(200);
+            assertThat(b.http.exchange(github.token().mint(), null).status()).isEqualTo(200);
 
-                assertThat(a.http.delete("/api/v1/oidc/trust-policies/" + id, ADMIN).status()).isEqualTo(204);
-                ServerFixture.assertError(b.http.exchange(github.token().mint(), null), 403, "access_denied",
-                        "Trust policy violation: no bootstrap trust policy");
+            assertThat(a.http.delete("/api/v1/oidc/trust-policies/" + id, ADMIN).status()).isEqualTo(204);
+            ServerFixture.assertError(b.http.exchange(github.token().mint(), null), 403, "access_denied",
+                    "Trust policy violation: no bootstrap trust policy");
 
-                assertThat(a.http.postJson("/api/v1/oidc/trust-policies",
-                        map("repository", "octo-org/octo-repo", "branch", "main"), ADMIN).status()).isEqualTo(201);
-                assertThat(b.http.exchange(github.token().mint(), null).status())
-                        .as("a policy created on a admits on b at once").isEqualTo(200);
-            }
-        }
+            assertThat(a.http.postJson("/api/v1/oidc/trust-policies",
+                    map("repository", "octo-org/octo-repo", "branch", "main"), ADMIN).status()).isEqualTo(201);
+            assertThat(b.http.exchange(github.token().mint(), null).status())
+                    .as("a policy created on a admits on b at once").isEqualTo(200);
+        });
     }
 }
