@@ -145,6 +145,29 @@ public final class AccessTokenIssuer {
      * @throws InvalidTokenException when it is not a valid token of ours
      */
     public AccessTokenClaims verify(String token) {
+        JwtClaims claims = verifiedClaims(token);
+        try {
+            String scope = claims.getStringClaimValue("scope");
+            if (scope == null) {
+                throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
+            }
+            // The consumer required sub and exp.
+            return new AccessTokenClaims(claims.getSubject(), scope, claims.getStringClaimValue("client_id"),
+                    claims.getStringClaimValue("provider"), claims.getStringClaimValue("repository"),
+                    claims.getStringClaimValue("ref"), Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    claims.getJwtId(), policyId(claims.getStringClaimValue("policy_id")), claims.getAudience());
+        } catch (MalformedClaimException e) {
+            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
+        }
+    }
+
+    /**
+     * The checks of {@link #verify} before any claim is read into {@link AccessTokenClaims}
+     * (signature by a published key, {@code typ}, issuer, expiry, {@code sub} and {@code jti}
+     * present), returning the claims as verified: {@link TokenIntrospector} reads those that
+     * {@link AccessTokenClaims} does not carry from them instead of parsing the token again.
+     */
+    JwtClaims verifiedClaims(String token) {
         if (token == null || token.isBlank() || TokenLimits.tooLong(token)) {
             throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token is missing or malformed");
         }
@@ -162,28 +185,14 @@ public final class AccessTokenIssuer {
                         "ES256", "ES384", "RS256", "EdDSA"))
                 .setVerificationKeyResolver(keys.verificationKeyResolver())
                 .build();
-        JwtClaims claims;
         try {
-            claims = consumer.processToClaims(token);
+            return consumer.processToClaims(token);
         } catch (InvalidJwtException e) {
             if (e.hasExpired()) {
                 throw new InvalidTokenException(TokenFailure.EXPIRED, "The access token has expired");
             }
             throw new InvalidTokenException(TokenFailure.SIGNATURE,
                     "The access token was not issued by this IdP or is malformed");
-        }
-        try {
-            String scope = claims.getStringClaimValue("scope");
-            if (scope == null) {
-                throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
-            }
-            // The consumer required sub and exp.
-            return new AccessTokenClaims(claims.getSubject(), scope, claims.getStringClaimValue("client_id"),
-                    claims.getStringClaimValue("provider"), claims.getStringClaimValue("repository"),
-                    claims.getStringClaimValue("ref"), Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
-                    claims.getJwtId(), policyId(claims.getStringClaimValue("policy_id")), claims.getAudience());
-        } catch (MalformedClaimException e) {
-            throw new InvalidTokenException(TokenFailure.MALFORMED, "The access token's claims are malformed");
         }
     }
 

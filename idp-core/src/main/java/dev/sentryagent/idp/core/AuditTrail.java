@@ -180,8 +180,11 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
     /** The {@code jti} of an access token we just signed (so its payload is ours and well formed). */
     private static String jtiOf(String accessToken) {
         try {
-            String payload = accessToken.substring(accessToken.indexOf('.') + 1, accessToken.lastIndexOf('.'));
-            Object jti = ClaimsJson.parse(CompactJws.decodeText(payload)).getClaimValue("jti");
+            CompactJws.Parts parts = CompactJws.Parts.split(accessToken);
+            if (parts == null) {
+                return null;
+            }
+            Object jti = ClaimsJson.parse(CompactJws.decodeText(parts.payload())).getClaimValue("jti");
             return jti instanceof String s ? s : null;
         } catch (Exception e) {
             return null;

@@ -1,7 +1,5 @@
 package dev.sentryagent.idp.core;
 
-import dev.sentryagent.idp.core.internal.ClaimsJson;
-import dev.sentryagent.idp.core.internal.CompactJws;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import java.time.Instant;
 import java.util.List;
@@ -129,10 +127,8 @@ public final class TokenIntrospector {
 
     /** Signature and times by the issuer's one rule, then every claim, read from the verified token. */
     private IntrospectedToken verified(String token) {
-        tokens.verify(token);
+        JwtClaims claims = tokens.verifiedClaims(token);
         try {
-            String payload = token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'));
-            JwtClaims claims = ClaimsJson.parse(CompactJws.decodeText(payload));
             String scope = claims.getStringClaimValue("scope");
             UUID agentId = null;
             if (scope != null && List.of(scope.split(" ")).contains(Scopes.AGENT)) {
