@@ -103,6 +103,19 @@ drive() {
   echo "${line#RESULT }"
 }
 rps_of() { echo "$1" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p'; }
+# jmh WHAT BENCHMARK ARGS...: one run of benchmarks.jar on $java; prints "score error units" from
+# JMH's summary row (Benchmark, parameters, Mode "thrpt", Cnt, Score, ±, Error, Units), or stops the
+# script with the end of JMH's output when there is none. Assign its output (var=$(jmh ...)) so
+# that set -e sees the failure.
+jmh() {
+  local what=$1 name=$2 line
+  shift 2
+  "$java" -jar benchmarks/target/benchmarks.jar "$name" "$@" > "$tmp/jmh.txt" 2>&1 || true
+  line=$(awk -v name="$name" 'index($1, name) == 1 {for (i = 1; i <= NF; i++)
+    if ($i == "thrpt") print $(i + 2), $(i + 4), $(i + 5)}' "$tmp/jmh.txt")
+  [ -n "$line" ] || { echo "the $what run failed:" >&2; tail -20 "$tmp/jmh.txt" >&2; exit 1; }
+  echo "$line"
+}
 
 jdk_run=0
 for home in "${jdks[@]}"; do
@@ -114,12 +127,9 @@ for home in "${jdks[@]}"; do
   declare -A ceilings=()
   if [ "${CEILING:-1}" = 1 ]; then
     for crypto in "${cryptos[@]}"; do
-      "$java" -jar benchmarks/target/benchmarks.jar 'CryptoBenchmark.ceilingVerifyPlusSign' -p algorithm=ES256 \
-        -f 1 -wi 3 -w 5s -i 5 -r 5s -jvmArgsAppend "-Didp.crypto=$crypto" > "$tmp/ceiling.txt" 2>&1
-      # the summary row: Benchmark, parameters, Mode ("thrpt"), Cnt, Score, ±, Error, Units
-      read -r ceiling error units < <(awk '$1 ~ /ceilingVerifyPlusSign/ {for (i = 1; i <= NF; i++)
-        if ($i == "thrpt") print $(i + 2), $(i + 4), $(i + 5)}' "$tmp/ceiling.txt") || true
-      [ -n "$ceiling" ] || { echo "the JMH ceiling run failed:" >&2; tail -20 "$tmp/ceiling.txt" >&2; exit 1; }
+      score=$(jmh "JMH ceiling" CryptoBenchmark.ceilingVerifyPlusSign -p algorithm=ES256 \
+        -f 1 -wi 3 -w 5s -i 5 -r 5s -jvmArgsAppend "-Didp.crypto=$crypto")
+      read -r ceiling error units <<< "$score"
       ceilings[$crypto]=$ceiling
       echo "ceiling crypto=$crypto (JMH, RS256 verify + ES256 sign, 2 threads): $ceiling ± $error $units$(limit_pct "$ceiling")" \
         | tee -a "$report"
@@ -134,11 +144,9 @@ for home in "${jdks[@]}"; do
       # exchange). The heap is 1 GiB, not the server's 128 MiB: it holds the token pool and the
       # in-memory database.
       pool=80000; [ "$crypto" = accp ] || pool=30000
-      "$java" -jar benchmarks/target/benchmarks.jar 'ExchangeBenchmark.exchangeOn2Threads' -p store=h2 -p audit=on \
-        -p pool=$pool -f 1 -wi 4 -w 3s -i 3 -r 3s -jvmArgsAppend "-Xmx1g -Didp.crypto=$crypto" > "$tmp/inprocess.txt" 2>&1
-      read -r score error units < <(awk '$1 ~ /exchangeOn2Threads/ {for (i = 1; i <= NF; i++)
-        if ($i == "thrpt") print $(i + 2), $(i + 4), $(i + 5)}' "$tmp/inprocess.txt") || true
-      [ -n "$score" ] || { echo "the in-process exchange run failed:" >&2; tail -20 "$tmp/inprocess.txt" >&2; exit 1; }
+      score=$(jmh "in-process exchange" ExchangeBenchmark.exchangeOn2Threads -p store=h2 -p audit=on \
+        -p pool=$pool -f 1 -wi 4 -w 3s -i 3 -r 3s -jvmArgsAppend "-Xmx1g -Didp.crypto=$crypto")
+      read -r score error units <<< "$score"
       echo "in_process crypto=$crypto (JMH, TokenExchanger.exchange, H2 in memory, audit on, 2 threads): $score ± $error $units$(limit_pct "$score")" \
         | tee -a "$report"
     done
