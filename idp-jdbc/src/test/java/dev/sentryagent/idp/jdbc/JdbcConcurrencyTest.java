@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sentryagent.idp.core.DuplicatePolicyException;
 import dev.sentryagent.idp.core.RepositoryIds;
 import dev.sentryagent.idp.core.TrustPolicy;
+import dev.sentryagent.idp.core.contract.Races;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -104,29 +105,8 @@ class JdbcConcurrencyTest {
      */
     private static void eachRoundHasOneFirstUse(JdbcStore serverA, JdbcStore serverB, String jtiPrefix,
                                                 FirstUse firstUse) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            for (int round = 0; round < 25; round++) {
-                String jti = jtiPrefix + round;
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<Boolean>> futures = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    JdbcStore server = i % 2 == 0 ? serverA : serverB;
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        return firstUse.attempt(server, jti);
-                    }));
-                }
-                start.countDown();
-                int wins = 0;
-                for (Future<Boolean> f : futures) {
-                    wins += f.get() ? 1 : 0;
-                }
-                assertThat(wins).as("first uses of " + jti).isEqualTo(1);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Races.eachRoundHasOneWinner(25, 8, jtiPrefix,
+                (racer, jti) -> firstUse.attempt(racer % 2 == 0 ? serverA : serverB, jti));
     }
 
     void pinRacedWithDifferentIdsThenEveryCallerSeesOneWinner(Supplier<JdbcStore> stores) throws Exception {
