@@ -62,6 +62,34 @@ class LoadScriptSmokeIT {
         }
     }
 
+    /**
+     * docs/benchmarks.md measures what the two durable writes are worth with
+     * {@code benchmarks/upper-bounds.patch}; the command there works only while the patch applies.
+     */
+    @Test
+    void upperBoundsPatchStillAppliesToThisTree() throws Exception {
+        assumeTrue(onPath("git"), "git is not installed");
+        Path root = Path.of(System.getProperty("idp.root"));
+        assumeTrue(run(root, "git", "rev-parse", "--is-inside-work-tree").exitValue == 0,
+                "not a git work tree (a source archive): git apply --check needs one");
+        Result check = run(root, "git", "apply", "--check", "benchmarks/upper-bounds.patch");
+        assertThat(check.exitValue)
+                .as("benchmarks/upper-bounds.patch no longer applies; make the same two changes (skip the replay "
+                        + "write, store no audit event, when IDP_BENCH_SKIP names them) and save `git diff` over it:%n%s",
+                        check.output)
+                .isZero();
+    }
+
+    private record Result(int exitValue, String output) {
+    }
+
+    private static Result run(Path dir, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
     private static boolean onPath(String command) {
         for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, command))) {
