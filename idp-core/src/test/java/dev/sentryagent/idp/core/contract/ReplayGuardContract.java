@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentryagent.idp.core.spi.ReplayGuard;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,20 +44,7 @@ public abstract class ReplayGuardContract extends StoreContract {
 
     @Test
     void concurrentUsesOfOneJtiThenExactlyOneWins() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Callable<Boolean>> calls = new ArrayList<>();
-            for (int i = 0; i < 32; i++) {
-                calls.add(() -> guard.firstUse("https://issuer", "raced", later()));
-            }
-            int wins = 0;
-            for (Future<Boolean> f : pool.invokeAll(calls)) {
-                wins += f.get() ? 1 : 0;
-            }
-            assertThat(wins).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
-        }
+        Races.eachRoundHasOneWinner(1, 32, "raced", (racer, jti) -> guard.firstUse("https://issuer", jti, later()));
     }
 
     @Test
