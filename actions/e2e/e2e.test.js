@@ -16,6 +16,7 @@ const SERVER_JAR = join(ROOT, 'idp-server', 'target', 'idp-server.jar');
 const FAKE_GITHUB_JAR = join(ROOT, 'idp-testkit', 'target', 'fake-github.jar');
 const ADMIN = 'e2e-admin-secret-0123456789-abcdefghijkl';
 const REPOSITORY = 'octo-org/octo-repo';
+let repository = REPOSITORY;
 
 const processes = [];
 let api;
@@ -92,7 +93,7 @@ before(async () => {
   await waitFor(`${api}/health`, 'idp-server.jar', server);
   // The runner's OIDC endpoint, minting through the fake GitHub issuer with the asked audience.
   runner = await startGitHubOidc(async (audience) => {
-    const r = await fetch(`${fakeGitHub}/token?repository=${REPOSITORY}&branch=${branch}&audience=${encodeURIComponent(audience)}`);
+    const r = await fetch(`${fakeGitHub}/token?repository=${repository}&branch=${branch}&audience=${encodeURIComponent(audience)}`);
     return (await r.text()).trim();
   });
 });
@@ -186,4 +187,18 @@ test('issue-token with access-token-audience gets a token for that API alone, as
     { 'api-url': api, 'agent-id': agentId, 'access-token-audience': 'https://other.example.com' }, runner.env);
   assert.equal(refused.code, 1);
   assert.match(refused.stdout, /::error::HTTP 400 invalid_target: audience "https:\/\/other\.example\.com" is not permitted: it must be this IdP's issuer or one of the audiences of an admitting policy \(https:\/\/deploy\.example\.com, https:\/\/billing\.example\.com\)/);
+});
+
+test('register-agent under a bootstrap policy with its own audiences: the bootstrap token is asked for this IdP', async () => {
+  repository = 'octo-org/aud-repo';
+  try {
+    const policy = await admin('POST', '/api/v1/oidc/trust-policies', { repository, audiences: ['https://deploy.example.com'] });
+    assert.equal(policy.status, 201, JSON.stringify(policy.json));
+    const registered = await runAction(join(ROOT, 'actions', 'register-agent'), { 'api-url': api, name: 'aud-agent' }, runner.env);
+    assert.equal(registered.code, 0, registered.stdout + registered.stderr);
+    const agent = await admin('GET', `/api/v1/agents/${registered.outputs['agent-id']}`);
+    assert.equal(agent.json.createdBy, `github:${repository}@refs/heads/main`);
+  } finally {
+    repository = REPOSITORY;
+  }
 });

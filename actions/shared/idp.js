@@ -1,9 +1,18 @@
-// Shared by both actions and bundled into each dist/index.js. No dependencies: Node 20's fetch.
+// Shared by both actions and bundled into each dist/index.js. No dependencies: Node's own fetch.
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-/** A failure whose message is safe to show in a workflow log. */
-export class ActionError extends Error {}
+/**
+ * A failure whose message is safe to show in a workflow log. {@code details} of a refused request:
+ * {@code status} (HTTP), {@code error} (the server's OAuth error code), {@code earlier} (the error
+ * of an earlier attempt of the same request that was retried, when there was one).
+ */
+export class ActionError extends Error {
+  constructor(message, details = {}) {
+    super(message);
+    Object.assign(this, details);
+  }
+}
 
 /**
  * The server's base URL without a trailing slash. https is required, except on loopback, so a
@@ -19,6 +28,10 @@ export function apiBaseUrl(value) {
   const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new ActionError(`api-url must use https (plain http only on loopback), got "${value}"`);
+  }
+  if (url.username || url.password) {
+    // Not echoed: the value holds a password. The job's OIDC token is the only credential needed.
+    throw new ActionError('api-url must not contain a user name or password: the job\'s OIDC token is the only credential the IdP needs');
   }
   if (url.search || url.hash) {
     throw new ActionError(`api-url must not have a query or fragment, got "${value}"`);
@@ -44,8 +57,20 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * may be an async function, called once per attempt (an OIDC token is single use, so each
  * attempt gets a fresh one). {@code secrets} are redacted from every message.
  */
-export async function postJson(url, body, { bearer, secrets = [], attempts = 4, baseDelayMs = 1000, debug = () => {} } = {}) {
-  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+export async function postJson(url, body, options = {}) {
+  return request('POST', url, body, options);
+}
+
+/** GETs JSON and returns the parsed 2xx body; failures and retries as {@link postJson}. */
+export async function getJson(url, options = {}) {
+  return request('GET', url, undefined, options);
+}
+
+async function request(method, url, body, { bearer, secrets = [], attempts = 4, baseDelayMs = 1000, debug = () => {} } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (method === 'POST') {
+    headers['Content-Type'] = 'application/json';
+  }
   if (bearer) {
     headers.Authorization = `Bearer ${bearer}`;
   }
@@ -53,27 +78,37 @@ export async function postJson(url, body, { bearer, secrets = [], attempts = 4, 
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) {
       const delay = baseDelayMs * 2 ** (attempt - 2);
-      debug(`retrying POST ${url} in ${delay} ms`);
+      debug(`retrying ${method} ${url} in ${delay} ms`);
       await sleep(delay);
     }
-    debug(`POST ${url} (attempt ${attempt} of ${attempts})`);
+    debug(`${method} ${url} (attempt ${attempt} of ${attempts})`);
     const payload = typeof body === 'function' ? await body() : body;
     let response;
     try {
-      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(payload), redirect: 'error' });
+      // manual: a redirect is answered below, never followed (a token must not go on to another address)
+      response = await fetch(url, {
+        method, headers, body: payload === undefined ? undefined : JSON.stringify(payload), redirect: 'manual',
+      });
     } catch (e) {
-      lastError = new ActionError(redact(`POST ${url} failed: ${e.cause?.code ?? e.message}`, secrets));
+      lastError = new ActionError(redact(`${method} ${url} failed: ${e.cause?.code ?? e.cause?.message ?? e.message}`, secrets),
+        { earlier: lastError });
       continue;
     }
     const text = await response.text();
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location');
+      throw new ActionError(redact(`${method} ${url} answered a redirect (HTTP ${response.status}`
+        + `${location ? ` to ${location}` : ''}): set api-url to the IdP's own base URL; tokens are never sent on to another address`,
+      secrets), { status: response.status });
+    }
     if (response.ok) {
       try {
         return JSON.parse(text);
       } catch {
-        throw new ActionError(`POST ${url} answered HTTP ${response.status} with a body that is not JSON`);
+        throw new ActionError(`${method} ${url} answered HTTP ${response.status} with a body that is not JSON`);
       }
     }
-    const error = describe(response.status, text, secrets);
+    const error = describe(response.status, text, secrets, lastError);
     if (response.status < 500) {
       throw error;
     }
@@ -82,15 +117,17 @@ export async function postJson(url, body, { bearer, secrets = [], attempts = 4, 
   throw lastError;
 }
 
-function describe(status, text, secrets) {
+function describe(status, text, secrets, earlier) {
   let detail = '';
+  let code;
   try {
     const json = JSON.parse(text);
+    code = typeof json.error === 'string' ? json.error : undefined;
     detail = [json.error, json.error_description].filter(Boolean).join(': ');
   } catch {
     detail = 'no error description';
   }
-  return new ActionError(redact(`HTTP ${status} ${detail}`.trim(), secrets));
+  return new ActionError(redact(`HTTP ${status} ${detail}`.trim(), secrets), { status, error: code, earlier });
 }
 
 /** Replaces every occurrence of each secret with ***. */

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A local HTTP server; {@code handler(req, body)} returns {status, json} (or a promise of it). */
+/** A local HTTP server; {@code handler(req, body)} returns {status, json, headers} (or a promise of it). */
 export async function startServer(handler) {
   const requests = [];
   const server = createServer(async (req, res) => {
@@ -17,8 +17,8 @@ export async function startServer(handler) {
     const body = Buffer.concat(chunks).toString('utf8');
     const record = { method: req.method, url: req.url, headers: req.headers, body };
     requests.push(record);
-    const { status = 200, json = {} } = (await handler(record)) ?? {};
-    res.writeHead(status, { 'Content-Type': 'application/json' });
+    const { status = 200, json = {}, headers = {} } = (await handler(record)) ?? {};
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
     res.end(JSON.stringify(json));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

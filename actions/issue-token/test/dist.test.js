@@ -162,3 +162,29 @@ test('missing required input fails', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stdout, /::error::Input required and not supplied: agent-id/);
 });
+
+test('a redirect fails the step at once, naming where it points, and the token is not sent on', async () => {
+  const elsewhere = await startServer(() => ({ json: { access_token: 'stolen' } }));
+  try {
+    behaviour = () => ({ status: 308, headers: { Location: `${elsewhere.url}/api/v1/oidc/token` } });
+    const before = idp.requests.length;
+    const minted = github.requests.length;
+    const r = await runAction(ACTION, inputs(), github.env);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /::error::POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/oidc\/token answered a redirect \(HTTP 308 to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/oidc\/token\): set api-url to the IdP's own base URL; tokens are never sent on to another address/);
+    assert.equal(idp.requests.length - before, 1, 'not retried');
+    assert.equal(github.requests.length - minted, 1, 'one OIDC token minted');
+    assert.equal(elsewhere.requests.length, 0, 'nothing sent to the redirect target');
+  } finally {
+    await elsewhere.close();
+  }
+});
+
+test('api-url with a user name and password is refused without printing them', async () => {
+  const before = github.requests.length;
+  const r = await runAction(ACTION, inputs({ 'api-url': 'https://deploy:s3cr3t-pass@idp.example.com' }), github.env);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /::error::api-url must not contain a user name or password: the job's OIDC token is the only credential the IdP needs/);
+  assert.ok(!r.stdout.includes('s3cr3t-pass'), r.stdout);
+  assert.equal(github.requests.length, before, 'no OIDC token minted');
+});
