@@ -63,7 +63,7 @@ public final class GitHubProvider extends BuiltInProvider {
                 required(claims, "ref"),
                 optional(claims, "ref_type"),
                 optional(claims, "environment"),
-                workflowPath(repository, optional(claims, "workflow_ref")),
+                workflowPath(repository, optional(claims, "workflow_ref"), required(claims, "ref")),
                 optional(claims, "job_workflow_ref"),
                 required(claims, "event_name"),
                 OidcTokenChecks.flag(claims, "ref_protected"),
@@ -75,11 +75,12 @@ public final class GitHubProvider extends BuiltInProvider {
     }
 
     /**
-     * The caller workflow's path from {@code workflow_ref} ({@code owner/repo/PATH@ref}); null when
-     * the claim is absent or names another repository.
+     * The caller workflow's path from {@code workflow_ref} ({@code owner/repo/PATH@ref}, ending
+     * with the run's {@code ref}); null when the claim is absent, names another repository or is
+     * ambiguous ({@link ClaimPaths#beforeRefOrOnlyAt}).
      */
-    static String workflowPath(String repository, String workflowRef) {
-        return ClaimPaths.beforeFirstAt(workflowRef, repository + "/");
+    static String workflowPath(String repository, String workflowRef, String ref) {
+        return ClaimPaths.beforeRefOrOnlyAt(workflowRef, repository + "/", ref);
     }
 
     /**

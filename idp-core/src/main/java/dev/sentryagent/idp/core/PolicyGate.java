@@ -248,7 +248,7 @@ public final class PolicyGate {
         List<PolicyCheck> checks = new ArrayList<>();
         checks.add(new PolicyCheck("provider", policy.provider().equals(identity.provider()), policy.provider(),
                 identity.provider()));
-        checks.add(new PolicyCheck("repository", policy.repository().equalsIgnoreCase(identity.repository()),
+        checks.add(new PolicyCheck("repository", Names.equalsIgnoreAsciiCase(policy.repository(), identity.repository()),
                 policy.repository(), identity.repository()));
         checks.add(new PolicyCheck("agent", Objects.equals(policy.agentId(), agentId),
                 policy.agentId() == null ? "none (bootstrap)" : policy.agentId().toString(),

@@ -315,7 +315,9 @@ public final class TrustConditions {
 
         boolean matches(String jobWorkflowRef) {
             int at = jobWorkflowRef.indexOf('@');
-            if (at < 0) {
+            // Several @: the path or the ref holds one, and nothing in the token says which, so
+            // release.yml@x.yml at any ref could pass for release.yml: admit nothing.
+            if (at < 0 || jobWorkflowRef.indexOf('@', at + 1) >= 0) {
                 return false;
             }
             String[] parts = jobWorkflowRef.substring(0, at).split("/", 3);

@@ -137,7 +137,22 @@ class TrustPolicyDecisionTest {
                         t -> app.apply(t).forgeWorkflowOfOtherRepository("evil/fork", ".github/workflows/deploy.yml"),
                         "Trust policy violation: the run's workflow is not a file of repository " + REPO
                                 + "; the policies for " + REPO + " permit workflow .github/workflows/deploy.yml"),
+                row("workflow file whose name holds an @ is not the file named before it",
+                        List.of(policy(c -> c.workflows(List.of(".github/workflows/deploy.yml")))),
+                        t -> app.apply(t).workflow(".github/workflows/deploy.yml@evil.yml"),
+                        "Trust policy violation: workflow \".github/workflows/deploy.yml@evil.yml\" is not permitted; "
+                                + "the policies for " + REPO + " permit .github/workflows/deploy.yml"),
+                row("repository compared ignoring case in ASCII only: a Kelvin sign is not a k",
+                        List.of(TrustPolicy.builder("github", "octo-org/key")),
+                        t -> t.repository("octo-org/\u212Aey"),
+                        "Trust policy violation: repository \"octo-org/\u212Aey\" is not permitted; the policies for "
+                                + "octo-org/\u212Aey permit octo-org/key"),
                 // job workflow
+                row("reusable workflow whose file name holds an @ is refused, whatever the ref pattern",
+                        List.of(policy(c -> c.jobWorkflows(List.of(SHARED + "@**")))),
+                        t -> app.apply(t).jobWorkflowRef(SHARED + "@x.yml@refs/heads/main"),
+                        "Trust policy violation: job workflow \"" + SHARED + "@x.yml@refs/heads/main\" is not permitted; "
+                                + "the policies for " + REPO + " permit " + SHARED + "@**"),
                 row("reusable workflow called from another repository",
                         List.of(policy(c -> c.jobWorkflows(List.of(SHARED + "@refs/heads/main")))),
                         t -> app.apply(t).reusableWorkflow("Octo-Org/Shared", ".github/workflows/release.yml",
@@ -280,7 +295,7 @@ class TrustPolicyDecisionTest {
         if (denial == null) {
             assertThat(gate.admit(identity, agent).id()).isEqualTo(evaluation.admitted().id());
         } else {
-            String expected = denial.replace("the policies for " + REPO, "the policies for " + REPO + " and agent " + agent)
+            String expected = denial.replaceFirst("the policies for (\\S+) ", "the policies for $1 and agent " + agent + " ")
                     .replace("the trust policies for repository " + REPO,
                             "the trust policies for repository " + REPO + " and agent " + agent)
                     .replace("no bootstrap trust policy (one without agentId) for provider github and repository "

@@ -13,15 +13,27 @@ public final class ClaimPaths {
     }
 
     /**
-     * The path up to the first {@code @} after {@code prefix} (GitHub's {@code workflow_ref}).
+     * The path up to the {@code @} that starts {@code @ref} when {@code value} ends with it, else up
+     * to its only {@code @} (GitHub's {@code workflow_ref}, whose ref is the run's {@code ref}). A
+     * claim with several {@code @} that does not end with {@code @ref} is ambiguous (a file name and
+     * a branch may both hold one) and names no path: null, so that {@code deploy.yml@x.yml} is
+     * never read as {@code deploy.yml}.
      *
      * @param value the claim, or null
      * @param prefix what comes before the path, e.g. {@code owner/repo/}
+     * @param ref the run's ref, e.g. {@code refs/heads/main}
      * @return the path, or null when {@code value} is null, does not start with {@code prefix}
-     *     (ignoring case), has no {@code @} after it, or the path is empty
+     *     (ignoring case), has no {@code @} after it, is ambiguous, or the path is empty
      */
-    public static String beforeFirstAt(String value, String prefix) {
-        return value == null ? null : between(value, prefix, value.indexOf('@', prefix.length()));
+    public static String beforeRefOrOnlyAt(String value, String prefix, String ref) {
+        if (value == null) {
+            return null;
+        }
+        if (value.endsWith("@" + ref)) {
+            return between(value, prefix, value.length() - ref.length() - 1);
+        }
+        int at = value.indexOf('@', prefix.length());
+        return at >= 0 && value.indexOf('@', at + 1) < 0 ? between(value, prefix, at) : null;
     }
 
     /**

@@ -173,6 +173,32 @@ public final class Names {
     }
 
     /**
+     * Whether two names are equal ignoring case in ASCII only, as the contract compares
+     * repositories: {@link String#equalsIgnoreCase} would also fold non-ASCII letters onto ASCII
+     * ones (the Kelvin sign onto {@code k}), so a claim could name a policy's repository with
+     * other characters.
+     *
+     * @param a a name, or null
+     * @param b another, or null
+     * @return true when both are non-null and equal after lower-casing A-Z alone
+     */
+    public static boolean equalsIgnoreAsciiCase(String a, String b) {
+        if (a == null || b == null || a.length() != b.length()) {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++) {
+            if (asciiLower(a.charAt(i)) != asciiLower(b.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    /**
      * A value an attacker may control (a claim, a header, an error message quoting one), made safe
      * for one log line: control, format and separator characters become backslash-u escapes, a
      * backslash and a double quote are escaped, and it is cut after 256 characters. Every log line

@@ -11,28 +11,34 @@ class ClaimPathsTest {
     private static final String REPO = "octo-org/octo-repo/";
     private static final String PROJECT = "gitlab.example.com/acme/platform/deployer//";
 
-    @ParameterizedTest(name = "{0} -> {1}")
+    @ParameterizedTest(name = "{0} @ {1} -> {2}")
     @CsvSource(nullValues = "NULL", value = {
-        "octo-org/octo-repo/.github/workflows/ci.yml@refs/heads/main, .github/workflows/ci.yml",
+        "octo-org/octo-repo/.github/workflows/ci.yml@refs/heads/main, refs/heads/main, .github/workflows/ci.yml",
         // The repository's name is compared ignoring case, as GitHub does.
-        "Octo-Org/OCTO-REPO/.github/workflows/ci.yml@refs/heads/main, .github/workflows/ci.yml",
-        // The first '@' after the prefix ends the path, even when the ref holds another.
-        "octo-org/octo-repo/.github/workflows/ci.yml@refs/heads/a@b, .github/workflows/ci.yml",
-        "octo-org/octo-repo/.github/workflows/ci.yml, NULL",            // no '@'
-        "octo-org/octo-repo/@refs/heads/main, NULL",                    // empty path
-        "octo-org/octo-repo/, NULL",                                    // the prefix alone
-        "octo-org/other-repo/.github/workflows/ci.yml@refs/heads/main, NULL", // another repository
-        "octo-org/octo-repository/.github/workflows/ci.yml@refs/heads/main, NULL", // a longer name is another
-        "octo-org/octo-repo, NULL",                                     // shorter than the prefix
-        "'', NULL",
+        "Octo-Org/OCTO-REPO/.github/workflows/ci.yml@refs/heads/main, refs/heads/main, .github/workflows/ci.yml",
+        // A ref holding an '@': the run's own ref decides where the path ends.
+        "octo-org/octo-repo/.github/workflows/ci.yml@refs/heads/a@b, refs/heads/a@b, .github/workflows/ci.yml",
+        // A file name holding an '@' is never cut short to a file a policy names.
+        "octo-org/octo-repo/.github/workflows/deploy.yml@evil.yml@refs/heads/main, refs/heads/main, .github/workflows/deploy.yml@evil.yml",
+        // Another ref than the run's and several '@': which one ends the path is unknown, so no path.
+        "octo-org/octo-repo/.github/workflows/deploy.yml@evil.yml@refs/heads/other, refs/heads/main, NULL",
+        // Another ref than the run's and one '@': it ends the path.
+        "octo-org/octo-repo/.github/workflows/ci.yml@refs/heads/other, refs/heads/main, .github/workflows/ci.yml",
+        "octo-org/octo-repo/.github/workflows/ci.yml, refs/heads/main, NULL",            // no '@'
+        "octo-org/octo-repo/@refs/heads/main, refs/heads/main, NULL",                    // empty path
+        "octo-org/octo-repo/, refs/heads/main, NULL",                                    // the prefix alone
+        "octo-org/other-repo/.github/workflows/ci.yml@refs/heads/main, refs/heads/main, NULL", // another repository
+        "octo-org/octo-repository/.github/workflows/ci.yml@refs/heads/main, refs/heads/main, NULL", // a longer name is another
+        "octo-org/octo-repo, refs/heads/main, NULL",                                     // shorter than the prefix
+        "'', refs/heads/main, NULL",
     })
-    void beforeFirstAtWhenGivenWorkflowRefThenPathOfThisRepositoryOrNull(String workflowRef, String path) {
-        assertThat(ClaimPaths.beforeFirstAt(workflowRef, REPO)).isEqualTo(path);
+    void beforeRefOrOnlyAtWhenGivenWorkflowRefThenPathOfThisRepositoryOrNull(String workflowRef, String ref, String path) {
+        assertThat(ClaimPaths.beforeRefOrOnlyAt(workflowRef, REPO, ref)).isEqualTo(path);
     }
 
     @Test
-    void beforeFirstAtWhenClaimAbsentThenNull() {
-        assertThat(ClaimPaths.beforeFirstAt(null, REPO)).isNull();
+    void beforeRefOrOnlyAtWhenClaimAbsentThenNull() {
+        assertThat(ClaimPaths.beforeRefOrOnlyAt(null, REPO, "refs/heads/main")).isNull();
     }
 
     @ParameterizedTest(name = "{0} @ {1} -> {2}")
