@@ -39,7 +39,12 @@ public final class AccessTokenIssuer {
     public static final String ACCESS_TOKEN_TYPE = "at+jwt";
     /** The longest lifetime of an access token. */
     public static final Duration MAX_TTL = Duration.ofHours(1);
-    private static final Duration ACCESS_TOKEN_SKEW = Duration.ofSeconds(30);
+    /**
+     * How long beyond its {@code exp} the store keeps what refuses one of our tokens (its
+     * revocation, a spent bootstrap token): our tokens get no leeway at their {@code exp}, so only
+     * the clocks of the servers on one store may disagree, by less than this.
+     */
+    static final Duration CLOCK_MARGIN = Duration.ofMinutes(5);
 
     private final SigningKeyRing keys;
     private final String issuer;
@@ -178,7 +183,9 @@ public final class AccessTokenIssuer {
                 .setRequireExpirationTime()
                 .setRequireSubject()
                 .setRequireJwtId()
-                .setAllowedClockSkewInSeconds((int) ACCESS_TOKEN_SKEW.toSeconds())
+                // None: we set exp, so a token is expired at its exp on every route and in
+                // introspection alike, and a revocation kept past exp covers all of its life.
+                .setAllowedClockSkewInSeconds(0)
                 .setEvaluationTime(NumericDate.fromSeconds(clock.instant().getEpochSecond()))
                 .setExpectedType(true, ACCESS_TOKEN_TYPE)
                 .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,

@@ -4,7 +4,6 @@ import dev.sentryagent.idp.core.internal.Names;
 import dev.sentryagent.idp.core.spi.AgentRepository;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
-import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +21,6 @@ public final class AgentRegistrar {
     /** What {@link Agent#createdBy()} says for agents the administrator registered. */
     public static final String ADMIN = "admin";
     private static final Logger LOG = LoggerFactory.getLogger(AgentRegistrar.class);
-    /** Beyond {@code exp}: the access-token verifier's own leeway, so the record outlives every use. */
-    private static final Duration SPENT_MARGIN = Duration.ofMinutes(1);
 
     private final AccessTokenIssuer tokens;
     private final AgentRepository agents;
@@ -67,12 +64,12 @@ public final class AgentRegistrar {
         }
         Agent agent = Agent.create(name, description, caller.provenance()); // a bad name must not spend the token
         introspector.requireActive(caller); // introspection's rule: not revoked, policy not deleted
-        if (!replayGuard.firstUse(tokens.issuer(), caller.jti(), caller.expiresAt().plus(SPENT_MARGIN))) {
+        if (!replayGuard.firstUse(tokens.issuer(), caller.jti(), caller.expiresAt().plus(AccessTokenIssuer.CLOCK_MARGIN))) {
             // The route logs the refusal (one line per refusal); who reused which token is detail.
             LOG.debug("agent registration denied createdBy={} jti={} reason=\"bootstrap token already used\"",
                     Names.loggable(caller.provenance()), Names.loggable(caller.jti()));
             throw new InvalidTokenException(TokenFailure.ALREADY_USED,
-                    "The bootstrap token was already used: each bootstrap token registers one agent");
+                    TokenIntrospector.BOOTSTRAP_SPENT);
         }
         return store(agent);
     }

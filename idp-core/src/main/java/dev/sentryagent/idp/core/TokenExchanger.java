@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class TokenExchanger {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sentryagent.idp.exchange");
     private static final String ALREADY_EXCHANGED = "The OIDC token was already exchanged: each token may be exchanged once";
+    /**
+     * How long past its exp a token's single use is remembered: the largest skew any provider of
+     * any server on the store may be given, plus a minute for their clocks, so a server with a
+     * lenient skew (or a late clock) never sees a token's record purged while it still accepts it.
+     */
+    static final Duration REPLAY_KEPT_BEYOND_EXP = OidcProvider.MAX_CLOCK_SKEW.plus(Duration.ofMinutes(1));
 
     private final Map<String, OidcProvider> providers;
     private final PolicyGate gate;
@@ -68,7 +74,7 @@ public final class TokenExchanger {
             OidcProvider provider = provider(request); // inside: an unknown provider is a refusal logged like any other
             identity = provider.verify(request.token());
             if (!replayGuard.firstUse(identity.issuer(), identity.jti(), identity.expiresAt(),
-                    identity.expiresAt().plus(provider.clockSkew()))) {
+                    identity.expiresAt().plus(REPLAY_KEPT_BEYOND_EXP))) {
                 throw new InvalidTokenException(TokenFailure.REPLAY, ALREADY_EXCHANGED);
             }
             TrustPolicy policy = gate.admit(identity, request.agentId(), policyAudience(request));

@@ -16,14 +16,18 @@ import org.slf4j.LoggerFactory;
  * Whether an access token of this IdP is still good, for introspection (RFC 7662), revocation
  * (RFC 7009) and the IdP's own routes: one rule for all three. A token is active when it verifies
  * ({@link AccessTokenIssuer#verify}: signature, type, issuer, audience, expiry), is not on
- * the store's revocation list, and its agent (for an agent token) and trust policy still exist.
- * {@link AgentRegistrar} applies the same rule to bootstrap tokens.
+ * the store's revocation list, and its agent (for an agent token) and trust policy still exist;
+ * a bootstrap token, also until it has registered its agent. {@link AgentRegistrar} applies the
+ * same rule to bootstrap tokens.
  *
- * <p>Thread-safe. Each check costs up to three store reads (revocation, agent, policy).
+ * <p>Thread-safe. Each check costs up to three store reads (revocation, agent or spent bootstrap
+ * token, policy).
  */
 public final class TokenIntrospector {
     private static final Logger LOG = LoggerFactory.getLogger(TokenIntrospector.class);
 
+    /** Why a bootstrap token that has registered its agent is refused. */
+    static final String BOOTSTRAP_SPENT = "The bootstrap token was already used: each bootstrap token registers one agent";
     private final AccessTokenIssuer tokens;
     private final IdpStore store;
 
@@ -89,6 +93,10 @@ public final class TokenIntrospector {
         if (store.revocations().isRevoked(jti)) {
             throw new InvalidTokenException(TokenFailure.REVOKED, "The access token has been revoked");
         }
+        // A bootstrap token registers one agent: once it has, it is refused everywhere, as spent.
+        if (agentId == null && store.replayGuard().wasUsed(tokens.issuer(), jti)) {
+            throw new InvalidTokenException(TokenFailure.ALREADY_USED, BOOTSTRAP_SPENT);
+        }
         if (agentId != null && store.agents().findById(agentId).isEmpty()) {
             throw new InvalidTokenException(TokenFailure.REVOKED, "The access token's agent has been deleted");
         }
@@ -119,7 +127,7 @@ public final class TokenIntrospector {
         } catch (InvalidTokenException e) {
             return Optional.empty();
         }
-        store.revocations().revoke(claims.jti(), claims.expiresAt());
+        store.revocations().revoke(claims.jti(), claims.expiresAt().plus(AccessTokenIssuer.CLOCK_MARGIN));
         LOG.info("access token revoked jti={} sub={} client_id={} expires={}", claims.jti(), claims.subject(),
                 claims.clientId(), claims.expiresAt());
         return Optional.of(claims);

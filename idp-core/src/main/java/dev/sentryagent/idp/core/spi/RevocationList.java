@@ -10,11 +10,12 @@ import java.time.Instant;
 public interface RevocationList {
 
     /**
-     * Revokes token {@code jti}, kept at least until {@code expiresAt} (the token's {@code exp}),
-     * after which the token is refused as expired anyway. Revoking twice is not an error.
+     * Revokes token {@code jti}, kept at least until {@code expiresAt}, after which the token is
+     * refused as expired anyway. Revoking twice is not an error.
      *
      * @param jti the access token's {@code jti}
-     * @param expiresAt the access token's {@code exp}
+     * @param expiresAt the earliest instant the record may be purged: the IdP passes the token's
+     *     {@code exp} plus a margin for the clocks of the servers sharing the store
      */
     void revoke(String jti, Instant expiresAt);
 
