@@ -61,7 +61,8 @@ public record AuditEvent(UUID id, Instant time, String type, String outcome, Str
 
     /**
      * Checks type and outcome, keeps {@code time} to the millisecond and cuts free-form fields to
-     * the lengths every store holds (so an event reads the same from memory and from a database).
+     * the lengths every store holds (so an event reads the same from memory and from a database);
+     * a NUL character in them becomes U+FFFD, which every store can hold.
      *
      * @param id the event's id
      * @param time when it happened
@@ -107,7 +108,13 @@ public record AuditEvent(UUID id, Instant time, String type, String outcome, Str
     }
 
     private static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+        if (value == null) {
+            return null;
+        }
+        String kept = value.length() <= max ? value : value.substring(0, max);
+        // PostgreSQL refuses NUL in text, and with it the whole batch of other clients' events:
+        // every store keeps U+FFFD in its place instead.
+        return kept.indexOf('\0') < 0 ? kept : kept.replace('\0', '\uFFFD');
     }
 
     /**

@@ -56,7 +56,7 @@ public record AuditQuery(String type, String repository, UUID agentId, Instant s
             throw new InvalidRequestException("type must be one of " + String.join(", ",
                     AuditEvent.TYPES.stream().sorted().toList()) + ", got " + Names.quote(type));
         }
-        if (repository != null && (repository.isBlank() || repository.length() > 200)) {
+        if (repository != null && (repository.isBlank() || repository.length() > 200 || repository.indexOf('\0') >= 0)) {
             throw new InvalidRequestException("repository must be owner/name");
         }
         if (limit < 1 || limit > PageRequest.MAX_LIMIT) {

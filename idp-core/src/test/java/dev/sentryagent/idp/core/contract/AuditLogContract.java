@@ -103,6 +103,24 @@ public abstract class AuditLogContract extends StoreContract {
     }
 
     @Test
+    void appendWhenAFieldHoldsNulThenStoredWithReplacementAndTheRestOfTheBatchKept() {
+        AuditEvent good = exchange(t0.minusSeconds(1), "org/a", null, AuditEvent.ALLOW);
+        AuditEvent withNul = AuditEvent.builder(AuditEvent.TOKEN_EXCHANGE, AuditEvent.DENY, t0).provider("gh\0x")
+                .error("invalid_request", "unknown provider \"gh\0x\"").client("10.0.0.7", "ua\0").build();
+        audit.append(List.of(good, withNul));
+        assertThat(audit.list(AuditQuery.all()).items()).containsExactly(withNul, good);
+        assertThat(withNul.provider()).isEqualTo("gh\uFFFDx");
+        assertThat(withNul.userAgent()).isEqualTo("ua\uFFFD");
+    }
+
+    @Test
+    void listWhenRepositoryFilterHoldsNulThenInvalidRequest() {
+        assertThatThrownBy(() -> query(null, "org/a\0b", null, null, 50, null))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("repository must be owner/name");
+    }
+
+    @Test
     void badTypeOrCursorThenInvalidRequest() {
         assertThatThrownBy(() -> query("token.steal", null, null, null, 50, null))
                 .isInstanceOf(InvalidRequestException.class)
