@@ -176,6 +176,24 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
     }
 
     /**
+     * Refuses an application's pool whose connections do not commit each statement: the store
+     * commits nothing itself outside its own transactions, so every write there would be rolled
+     * back when the connection went back to the pool, without an error (a token's single use too).
+     */
+    private static void requireAutoCommit(DataSource source) {
+        boolean autoCommit;
+        try (java.sql.Connection connection = source.getConnection()) {
+            autoCommit = connection.getAutoCommit();
+        } catch (java.sql.SQLException e) {
+            throw new UnavailableException("The store's application DataSource cannot be reached: " + e.getMessage(), e);
+        }
+        if (!autoCommit) {
+            throw new IllegalArgumentException("dataSource must hand out connections with auto-commit on (HikariCP: "
+                    + "autoCommit=true, its default): the store's writes would otherwise be rolled back unseen");
+        }
+    }
+
+    /**
      * Settings of a {@link JdbcStore}: {@link #url(String)} or {@link #dataSource(DataSource)};
      * the rest have defaults that fit a small server.
      */
@@ -340,6 +358,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                 source = pool;
                 description = JdbcUrls.withoutCredentials(connectUrl);
             } else {
+                requireAutoCommit(source);
                 description = "application DataSource";
             }
             try {

@@ -70,6 +70,18 @@ class JdbcStoreTest {
     }
 
     @Test
+    void applicationPoolWithAutoCommitOffThenRefusedAtBuildNotWritesLostLater() {
+        try (HikariDataSource ds = new HikariDataSource()) {
+            ds.setJdbcUrl(TestDatabases.h2Url());
+            ds.setAutoCommit(false);
+            assertThatThrownBy(() -> JdbcStore.builder().dataSource(ds).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("dataSource must hand out connections with auto-commit on (HikariCP: autoCommit=true, "
+                            + "its default): the store's writes would otherwise be rolled back unseen");
+        }
+    }
+
+    @Test
     void migrationsOnPostgresThenSameSchemaVersions() throws Exception {
         try (JdbcStore store = TestDatabases.postgresStore()) {
             assertThat(column(TestDatabases.postgresUrl(), TestDatabases.postgresUser(),
