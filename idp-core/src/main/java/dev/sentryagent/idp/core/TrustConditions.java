@@ -26,6 +26,8 @@ public final class TrustConditions {
     /** The most entries a list may hold. */
     public static final int MAX_ENTRIES = 20;
     private static final int MAX_VALUE_LENGTH = 255;
+    /** What every store holds of {@link #toJson()} (the JDBC column is {@code VARCHAR(65535)}). */
+    private static final int MAX_STORED_LENGTH = 65_535;
     private static final int MAX_JOB_WORKFLOW_LENGTH = 512;
     private static final Pattern EVENT = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     /** The runner environments a policy may require (GitHub and GitLab's names). */
@@ -78,6 +80,12 @@ public final class TrustConditions {
                     + String.join(", ", RUNNER_ENVIRONMENTS) + ", got " + Names.quote(b.runnerEnvironment));
         }
         this.runnerEnvironment = b.runnerEnvironment;
+        int stored = toJson().length();
+        if (stored > MAX_STORED_LENGTH) {
+            throw new InvalidRequestException("conditions must take at most " + MAX_STORED_LENGTH
+                    + " characters as stored (JSON, where some characters take six), got " + stored
+                    + ": use fewer or shorter entries");
+        }
     }
 
     /** {@return a builder with every condition unset} */

@@ -76,6 +76,22 @@ class TrustConditionsValidationTest {
     }
 
     @Test
+    void conditionsWhenEveryEntryIsValidButTheStoredJsonIsTooLongThenRefusedNamingConditions() {
+        // '\u20ac' takes six characters in the stored JSON: each entry passes, the whole does not fit.
+        List<String> environments = Collections.nCopies(20, "\u20ac".repeat(255));
+        List<String> refs = Collections.nCopies(20, "refs/heads/" + "\u20ac".repeat(244));
+        TrustConditions.Builder builder = TrustConditions.builder().environments(environments).refs(refs);
+        assertThat(builder.build().toJson().length()).isLessThan(65_535);
+
+        builder.events(List.of("push")).workflows(Collections.nCopies(20, ".github/workflows/" + "\u20ac".repeat(60) + ".yml"));
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageMatching("conditions must take at most 65535 characters as stored \\(JSON, where some "
+                        + "characters take six\\), got 6\\d{4}: use fewer or shorter entries");
+    }
+
+    @Test
     void createWhenBranchAndRefsTogetherThenRefused() {
         assertThatThrownBy(() -> TrustPolicy.builder("github", "org/repo").branch("main")
                 .conditions(TrustConditions.builder().refs(List.of("refs/tags/v*")).build()).build())
