@@ -29,9 +29,9 @@ public record ExchangeRequest(String provider, String token, UUID agentId, Strin
      * @param token the provider's OIDC JWT, not blank
      * @param agentId the agent, or null for bootstrap mode
      * @param audience null, or a non-blank audience of at most {@link #MAX_AUDIENCE_LENGTH} characters
-     * @param scope null, or the mode's scope
+     * @param scope null, or the scope asked for; {@link TokenExchanger#exchange} refuses one other
+     *     than the mode's ({@link #requireModeScope()}), so that the refusal is logged and audited
      * @throws InvalidRequestException a blank provider or token, or an empty or overlong audience
-     * @throws InvalidScopeException a scope other than the mode's
      */
     public ExchangeRequest {
         if (provider == null || provider.isBlank()) {
@@ -48,6 +48,15 @@ public record ExchangeRequest(String provider, String token, UUID agentId, Strin
                 throw new InvalidRequestException("audience must be at most " + MAX_AUDIENCE_LENGTH + " characters");
             }
         }
+    }
+
+    /**
+     * Checks that the scope asked for, if any, is the mode's: {@code agents:write} in bootstrap
+     * mode, {@code agent} for an agent.
+     *
+     * @throws InvalidScopeException a scope other than the mode's
+     */
+    public void requireModeScope() {
         String granted = agentId == null ? Scopes.AGENTS_WRITE : Scopes.AGENT;
         if (scope != null && !scope.equals(granted)) {
             throw new InvalidScopeException("scope " + Names.quote(scope) + " cannot be granted: "

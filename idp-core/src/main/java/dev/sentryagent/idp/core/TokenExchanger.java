@@ -62,6 +62,7 @@ public final class TokenExchanger {
      * @param request the provider, its token, and the mode, audience and scope asked for
      * @return the access token and what it grants
      * @throws InvalidRequestException unknown provider
+     * @throws InvalidScopeException a scope other than the mode's
      * @throws InvalidTokenException the token failed verification or was exchanged before
      * @throws AccessDeniedException no trust policy admits it
      * @throws InvalidTargetException the requested audience is neither this IdP nor listed by an
@@ -71,6 +72,7 @@ public final class TokenExchanger {
     public ExchangeResult exchange(ExchangeRequest request) {
         WorkloadIdentity identity = null;
         try {
+            request.requireModeScope(); // inside too: refused, logged and audited like any other
             OidcProvider provider = provider(request); // inside: an unknown provider is a refusal logged like any other
             identity = provider.verify(request.token());
             if (!replayGuard.firstUse(identity.issuer(), identity.jti(), identity.expiresAt(),

@@ -387,6 +387,29 @@ public abstract class TokenLifecycleHttpContractTest extends ServerFixture {
     }
 
     @Test
+    void exchangeWhenScopeIsNotTheModesThenDenyEventAndTokenNotSpent() throws Exception {
+        String repository = repo();
+        createPolicy(repository, null);
+        String token = token(repository).mint();
+        Http.Response refused = send("POST", "/api/v1/oidc/token", "application/json",
+                "{\"token\":\"" + token + "\",\"scope\":\"agent\"}", "User-Agent", "audit-test/1.0");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        List<JsonNode> byHash = new ArrayList<>();
+        for (JsonNode e : events("?type=token.exchange&limit=500")) {
+            if (e.get("subjectTokenSha256").asText().equals(sha256(token))) {
+                byHash.add(e);
+            }
+        }
+        assertThat(byHash).hasSize(1);
+        assertThat(byHash.get(0).get("outcome").asText()).isEqualTo("deny");
+        assertThat(byHash.get(0).get("error").asText()).isEqualTo("invalid_scope");
+        assertThat(byHash.get(0).get("errorDescription").asText())
+                .isEqualTo("scope \"agent\" cannot be granted: a bootstrap exchange (no agent id) issues scope agents:write");
+        // Refused before the replay guard: the same token still exchanges.
+        assertThat(http.exchange(token, null).status()).isEqualTo(200);
+    }
+
+    @Test
     void adminChangesRevocationsAndRotationsThenEvents() {
         String repository = repo();
         String agent = createAgent("changes");
