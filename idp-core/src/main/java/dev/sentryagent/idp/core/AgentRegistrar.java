@@ -5,6 +5,7 @@ import dev.sentryagent.idp.core.spi.AgentRepository;
 import dev.sentryagent.idp.core.spi.IdpStore;
 import dev.sentryagent.idp.core.spi.ReplayGuard;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * <p>A bootstrap token is single use: the first registration spends it, in the store's
  * {@link ReplayGuard} under this IdP's issuer and the token's {@code jti}. The replay guard is the
  * store's one atomic "first use wins" across every server on the store, and it forgets a record
- * once the token has expired; a table of its own would repeat both for every store.
+ * once the token has expired; a table of its own would repeat both for every store. The token is
+ * spent and the agent stored in one step ({@link AgentRepository#createSpending}), so a store
+ * failure answered "try again" leaves the token usable for the retry.
  */
 public final class AgentRegistrar {
     /** What {@link Agent#createdBy()} says for agents the administrator registered. */
@@ -64,14 +67,16 @@ public final class AgentRegistrar {
         }
         Agent agent = Agent.create(name, description, caller.provenance()); // a bad name must not spend the token
         introspector.requireActive(caller); // introspection's rule: not revoked, policy not deleted
-        if (!replayGuard.firstUse(tokens.issuer(), caller.jti(), caller.expiresAt().plus(AccessTokenIssuer.CLOCK_MARGIN))) {
+        Optional<Agent> stored = agents.createSpending(agent, replayGuard, tokens.issuer(), caller.jti(),
+                caller.expiresAt().plus(AccessTokenIssuer.CLOCK_MARGIN));
+        if (stored.isEmpty()) {
             // The route logs the refusal (one line per refusal); who reused which token is detail.
             LOG.debug("agent registration denied createdBy={} jti={} reason=\"bootstrap token already used\"",
                     Names.loggable(caller.provenance()), Names.loggable(caller.jti()));
             throw new InvalidTokenException(TokenFailure.ALREADY_USED,
                     TokenIntrospector.BOOTSTRAP_SPENT);
         }
-        return store(agent);
+        return logged(stored.get());
     }
 
     /**
@@ -87,7 +92,10 @@ public final class AgentRegistrar {
     }
 
     private Agent store(Agent created) {
-        Agent agent = agents.create(created);
+        return logged(agents.create(created));
+    }
+
+    private static Agent logged(Agent agent) {
         LOG.info("agent registered id={} createdBy={}", agent.id(), Names.loggable(agent.createdBy()));
         return agent;
     }

@@ -68,8 +68,8 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         this.ownedPool = ownedPool;
         this.sql = new Sql(Jdbi.create(dataSource));
         this.trustPolicies = new JdbcTrustPolicies(sql, dataSource);
-        this.agents = new JdbcAgents(sql);
         this.replayGuard = new JdbcReplayGuard(sql, dataSource, clock);
+        this.agents = new JdbcAgents(sql, replayGuard);
         this.signingKeys = new JdbcSigningKeys(sql, protector);
         this.revocations = new JdbcRevocations(sql);
         this.auditLog = new JdbcAuditLog(sql);

@@ -247,6 +247,20 @@ public final class InMemoryStore implements IdpStore {
 
     private final class Agents implements AgentRepository {
         @Override
+        public Optional<Agent> createSpending(Agent agent, ReplayGuard replayGuard, String issuer, String jti,
+                                              Instant keepUntil) {
+            synchronized (lock) { // storing cannot fail once the id is known to be free
+                if (agents.containsKey(agent.id().toString())) {
+                    throw new InvalidRequestException("an agent with id " + agent.id() + " already exists");
+                }
+                if (!firstUse(issuer, jti, keepUntil)) {
+                    return Optional.empty();
+                }
+                return Optional.of(create(agent));
+            }
+        }
+
+        @Override
         public Agent create(Agent agent) {
             synchronized (lock) {
                 if (agents.putIfAbsent(agent.id().toString(), agent) != null) {

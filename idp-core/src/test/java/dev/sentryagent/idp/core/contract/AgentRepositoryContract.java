@@ -1,11 +1,14 @@
 package dev.sentryagent.idp.core.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sentryagent.idp.core.Agent;
+import dev.sentryagent.idp.core.InvalidRequestException;
 import dev.sentryagent.idp.core.Page;
 import dev.sentryagent.idp.core.PageRequest;
 import dev.sentryagent.idp.core.spi.AgentRepository;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,6 +35,53 @@ public abstract class AgentRepositoryContract extends StoreContract {
     void createWithoutDescriptionThenNullKept() {
         Agent agent = agents.create(Agent.create("deployer", null, "admin"));
         assertThat(agents.findById(agent.id()).orElseThrow().description()).isNull();
+    }
+
+    static final String IDP = "https://idp.example.test";
+
+    Instant keepUntil() {
+        return Instant.now().plusSeconds(600);
+    }
+
+    @Test
+    void createSpendingThenAgentStoredAndTokenSpentOnce() {
+        Agent first = Agent.create("deployer", null, "github:org/repo@refs/heads/main");
+        assertThat(agents.createSpending(first, store.replayGuard(), IDP, "bootstrap-1", keepUntil())).contains(first);
+        assertThat(agents.findById(first.id())).contains(first);
+        assertThat(store.replayGuard().wasUsed(IDP, "bootstrap-1")).isTrue();
+
+        Agent second = Agent.create("again", null, "github:org/repo@refs/heads/main");
+        assertThat(agents.createSpending(second, store.replayGuard(), IDP, "bootstrap-1", keepUntil())).isEmpty();
+        assertThat(agents.findById(second.id())).isEmpty();
+    }
+
+    @Test
+    void createSpendingWhenTheAgentCannotBeStoredThenTokenNotSpentAndARetryWorks() {
+        Agent existing = agents.create(Agent.create("deployer", null, "admin"));
+        Agent clash = new Agent(existing.id(), "other", null, existing.createdAt(), "github:org/repo@refs/heads/main");
+
+        assertThatThrownBy(() -> agents.createSpending(clash, store.replayGuard(), IDP, "bootstrap-2", keepUntil()))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("an agent with id " + existing.id() + " already exists");
+
+        assertThat(store.replayGuard().wasUsed(IDP, "bootstrap-2")).isFalse();
+        Agent retry = Agent.create("deployer", null, "github:org/repo@refs/heads/main");
+        assertThat(agents.createSpending(retry, store.replayGuard(), IDP, "bootstrap-2", keepUntil())).contains(retry);
+    }
+
+    @Test
+    void createSpendingRaceThenOneAgentPerToken() throws Exception {
+        Races.eachRoundHasOneWinner(3, 16, "bootstrap-race-", (racer, jti) -> agents.createSpending(
+                Agent.create("racer-" + racer, null, "github:org/repo@refs/heads/main"), store.replayGuard(), IDP, jti,
+                keepUntil()).isPresent());
+        List<UUID> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Agent> page = agents.list(PageRequest.of(100, cursor));
+            page.items().forEach(a -> all.add(a.id()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        assertThat(all).hasSize(3);
     }
 
     @Test

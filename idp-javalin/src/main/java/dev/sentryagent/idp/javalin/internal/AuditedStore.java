@@ -15,6 +15,7 @@ import dev.sentryagent.idp.core.spi.ReplayGuard;
 import dev.sentryagent.idp.core.spi.RevocationList;
 import dev.sentryagent.idp.core.spi.SigningKeyStore;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -135,7 +136,16 @@ public final class AuditedStore implements IdpStore {
 
         @Override
         public Agent create(Agent agent) {
-            Agent created = delegate.create(agent);
+            return recorded(delegate.create(agent));
+        }
+
+        @Override
+        public Optional<Agent> createSpending(Agent agent, ReplayGuard replayGuard, String issuer, String jti,
+                                              Instant keepUntil) {
+            return delegate.createSpending(agent, replayGuard, issuer, jti, keepUntil).map(this::recorded);
+        }
+
+        private Agent recorded(Agent created) {
             AuditEvent.Builder e = audit.event(AuditEvent.AGENT_CREATE, AuditEvent.OK).agentId(created.id());
             // createdBy is "admin" or, for a bootstrap token, "<provider>:<repository>@<ref>".
             String by = created.createdBy();

@@ -5,11 +5,14 @@ import dev.sentryagent.idp.core.InvalidRequestException;
 import dev.sentryagent.idp.core.Page;
 import dev.sentryagent.idp.core.PageRequest;
 import dev.sentryagent.idp.core.spi.AgentRepository;
+import dev.sentryagent.idp.core.spi.ReplayGuard;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Query;
 
@@ -18,9 +21,18 @@ public final class JdbcAgents implements AgentRepository {
     private static final String COLUMNS = "id, name, description, created_at, created_by";
 
     private final Sql sql;
+    private final JdbcReplayGuard replayGuard;
 
-    public JdbcAgents(Sql sql) {
+    public JdbcAgents(Sql sql, JdbcReplayGuard replayGuard) {
         this.sql = sql;
+        this.replayGuard = replayGuard;
+    }
+
+    /** Rolls back the transaction of {@link #createSpending} when the token had been spent. */
+    private static final class AlreadySpent extends RuntimeException {
+        AlreadySpent() {
+            super(null, null, false, false);
+        }
     }
 
     static Agent map(ResultSet rs) throws SQLException {
@@ -28,26 +40,52 @@ public final class JdbcAgents implements AgentRepository {
                 Sql.instant(rs.getLong("created_at")), rs.getString("created_by"));
     }
 
+    /**
+     * One transaction: the token's record in this store's replay table, then the agent; the
+     * {@code replayGuard} argument is this store's own and is not used.
+     */
+    @Override
+    public Optional<Agent> createSpending(Agent agent, ReplayGuard unused, String issuer, String jti, Instant keepUntil) {
+        try {
+            return Optional.of(sql.inTransaction(handle -> {
+                boolean first;
+                try {
+                    first = replayGuard.firstUseIn(handle.getConnection(), issuer, jti, keepUntil);
+                } catch (SQLException e) {
+                    throw Sql.translate(e);
+                }
+                if (!first) {
+                    throw new AlreadySpent();
+                }
+                return insert(handle, agent);
+            }));
+        } catch (AlreadySpent e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public Agent create(Agent agent) {
-        return sql.call(handle -> {
-            try {
-                handle.createUpdate("INSERT INTO agents (" + COLUMNS + ") "
-                                + "VALUES (:id, :name, :description, :createdAt, :createdBy)")
-                        .bind("id", agent.id())
-                        .bind("name", agent.name())
-                        .bindByType("description", agent.description(), String.class)
-                        .bind("createdAt", Sql.millis(agent.createdAt()))
-                        .bind("createdBy", agent.createdBy())
-                        .execute();
-                return agent;
-            } catch (JdbiException e) {
-                if (Sql.isUniqueViolation(e)) {
-                    throw new InvalidRequestException("an agent with id " + agent.id() + " already exists");
-                }
-                throw e;
+        return sql.call(handle -> insert(handle, agent));
+    }
+
+    private static Agent insert(Handle handle, Agent agent) {
+        try {
+            handle.createUpdate("INSERT INTO agents (" + COLUMNS + ") "
+                            + "VALUES (:id, :name, :description, :createdAt, :createdBy)")
+                    .bind("id", agent.id())
+                    .bind("name", agent.name())
+                    .bindByType("description", agent.description(), String.class)
+                    .bind("createdAt", Sql.millis(agent.createdAt()))
+                    .bind("createdBy", agent.createdBy())
+                    .execute();
+            return agent;
+        } catch (JdbiException e) {
+            if (Sql.isUniqueViolation(e)) {
+                throw new InvalidRequestException("an agent with id " + agent.id() + " already exists");
             }
-        });
+            throw e;
+        }
     }
 
     @Override

@@ -75,6 +75,16 @@ public final class JdbcReplayGuard implements ReplayGuard {
         return record(Sql.millis(tokenExpiresAt), issuer, jti, keepUntil);
     }
 
+    /**
+     * {@link #firstUse(String, String, Instant)} on {@code connection}, inside the caller's
+     * transaction: the record is made only if the transaction commits. After false the
+     * transaction must be rolled back (PostgreSQL has aborted it).
+     */
+    boolean firstUseIn(Connection connection, String issuer, String jti, Instant keepUntil) throws SQLException {
+        return !(legacyRecords && usedBeforeMigration(connection, issuer, jti))
+                && insert(connection, NO_EXP, issuer, jti, keepUntil);
+    }
+
     private boolean record(long tokenExp, String issuer, String jti, Instant keepUntil) {
         boolean first;
         try (Connection connection = dataSource.getConnection()) {
