@@ -75,6 +75,25 @@ class KeysAtRestTest {
     }
 
     @Test
+    void whenTheOperatorMadeTheDirectoryThenH2sTraceFileIsStillOwnerOnlyAndH2AppendsToIt() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("operator").resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String url = "jdbc:h2:file:" + data.resolve("idp");
+        try (JdbcStore store = JdbcStore.builder().url(url).build()) {
+            exchanger(store).accessTokenIssuer().jwksJson();
+        }
+        Path trace = data.resolve("idp.trace.db");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(trace))).isEqualTo("rw-------");
+        // An error H2 traces lands in that file, which keeps its mode.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url + ";TRACE_LEVEL_FILE=3")) {
+            assertThatThrownBy(() -> c.createStatement().execute("SELECT * FROM no_such_table"))
+                    .isInstanceOf(java.sql.SQLException.class);
+        }
+        assertThat(Files.size(trace)).isPositive();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(trace))).isEqualTo("rw-------");
+    }
+
+    @Test
     void whenKekConfiguredAndPlainRowPlantedThenStartRefusedNamingItsKid() throws Exception {
         String url = TestDatabases.h2Url();
         byte[] kek = kek();

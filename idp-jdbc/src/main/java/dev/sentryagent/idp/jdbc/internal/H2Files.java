@@ -15,8 +15,10 @@ import java.util.Set;
 /**
  * Owner-only files for an H2 file database: the database holds the private signing keys, so a
  * directory this store creates is 0700 and the database files it creates are 0600, whatever the
- * umask (H2 itself creates {@code ./data} 0755 and {@code idp.mv.db} 0644). Directories and files
- * that already exist are left as the operator made them. No-op off POSIX file systems.
+ * umask (H2 itself creates {@code ./data} 0755 and {@code idp.mv.db} 0644). The trace file, which H2
+ * creates only at its first error (its lines can quote values), is made empty and owner-only before
+ * the first connection, for H2 to append to. Directories and files that already exist are left as
+ * the operator made them. No-op off POSIX file systems.
  */
 public final class H2Files {
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
@@ -49,6 +51,17 @@ public final class H2Files {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the database directory " + dir, e);
+        }
+        Path trace = file(base, ".trace.db");
+        try {
+            if (!Files.exists(trace)) {
+                Files.createFile(trace, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+                Files.setPosixFilePermissions(trace, OWNER_FILE); // the umask may have masked the attribute
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another store of this process made it first: as owner-only as this one would have
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the database's trace file " + trace, e);
         }
         return new H2Files(base, Files.exists(file(base, ".mv.db")));
     }
