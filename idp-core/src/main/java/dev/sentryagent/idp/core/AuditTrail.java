@@ -132,6 +132,11 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
         }
         if (queued) {
             enqueued.incrementAndGet();
+            // close() may have come between the check above and the offer, and the writer may have
+            // found the queue empty and ended: then whoever removes the event writes it, once.
+            if (closed && queue.remove(event)) {
+                writeNow(event, "the audit trail closed while it was queued");
+            }
         } else {
             writeNow(event, "the audit queue is full");
         }

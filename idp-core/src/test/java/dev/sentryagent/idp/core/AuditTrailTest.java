@@ -73,6 +73,50 @@ class AuditTrailTest {
     }
 
     @Test
+    void recordWhileTheTrailClosesThenEveryEventIsStoredOnce() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            InMemoryAuditLog log = new InMemoryAuditLog();
+            AuditTrail audit = AuditTrail.builder().log(log).build();
+            int threads = 4;
+            int perThread = 500;
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> recorders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread recorder = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < perThread; i++) {
+                        audit.record(event("org/r" + i));
+                    }
+                });
+                recorder.start();
+                recorders.add(recorder);
+            }
+            start.countDown();
+            Thread.sleep(round % 5);
+            audit.close();
+            for (Thread recorder : recorders) {
+                recorder.join();
+            }
+            assertThat(log.list(new AuditQuery(null, null, null, null, 500, null)).items()).isNotEmpty();
+            int stored = 0;
+            AuditQuery.Position after = null;
+            while (true) {
+                Page<AuditEvent> page = log.list(new AuditQuery(null, null, null, null, 500, after));
+                stored += page.items().size();
+                if (page.nextCursor() == null) {
+                    break;
+                }
+                after = AuditQuery.decodeCursor(page.nextCursor());
+            }
+            assertThat(stored).as("round " + round).isEqualTo(threads * perThread);
+        }
+    }
+
+    @Test
     void exchangeWhileTheStoreWriteIsStuckThenAnsweredAndTheEventWrittenAfter() {
         InMemoryStore store = new InMemoryStore();
         store.trustPolicies().create(TrustPolicy.create("github", "octo-org/octo-repo", null, null));
