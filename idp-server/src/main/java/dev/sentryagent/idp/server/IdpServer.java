@@ -95,8 +95,12 @@ public final class IdpServer implements AutoCloseable {
                 HttpSettings.apply(javalin);
                 javalin.jetty.host = config.host();
                 // Javalin puts its servlet context inside the handler the server already has.
-                javalin.jetty.modifyServer(jetty -> jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES,
-                        config.requestTimeout(), plugin::refusedOnCredentials)));
+                javalin.jetty.modifyServer(jetty -> {
+                    jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES, config.requestTimeout(),
+                            plugin::refusedOnCredentials));
+                    // What Jetty refuses itself (malformed HTTP, oversized headers) answers JSON too.
+                    jetty.setErrorHandler(new ContractErrorHandler(IdpPlugin.MAX_BODY_BYTES, config.requestTimeout()));
+                });
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
                 IdpPlugin.answerUnmatchedWithContractErrors(javalin);
