@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -44,6 +45,13 @@ final class ContractErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         Throwable cause = (Throwable) request.getAttribute(ERROR_EXCEPTION);
+        if (cause instanceof EofException && !(cause instanceof HttpException)) {
+            // The connection is gone or being closed (the client left, or HeaderDeadline cut it off):
+            // no one reads an answer, and nothing was refused. Failing the callback writes none.
+            // (Jetty's "Early EOF" for a malformed body is an HttpException too: a 400, answered.)
+            callback.failed(cause);
+            return true;
+        }
         int status = status(response.getStatus(), cause);
         response.setStatus(status);
         if (HttpStatus.hasNoBody(status)) {

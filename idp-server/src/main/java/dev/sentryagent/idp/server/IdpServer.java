@@ -10,6 +10,8 @@ import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
 import java.time.Duration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +95,6 @@ public final class IdpServer implements AutoCloseable {
                     .trustedProxies(config.trustedProxies()).build();
             Javalin app = Javalin.create(javalin -> {
                 HttpSettings.apply(javalin);
-                javalin.jetty.host = config.host();
                 // Javalin puts its servlet context inside the handler the server already has.
                 javalin.jetty.modifyServer(jetty -> {
                     jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES, config.requestTimeout(),
@@ -101,10 +102,18 @@ public final class IdpServer implements AutoCloseable {
                     // What Jetty refuses itself (malformed HTTP, oversized headers) answers JSON too.
                     jetty.setErrorHandler(new ContractErrorHandler(IdpPlugin.MAX_BODY_BYTES, config.requestTimeout()));
                 });
+                // Javalin's own connector, plus the deadline on request headers that Jetty lacks.
+                javalin.jetty.addConnector((jetty, http) -> {
+                    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+                    connector.setHost(config.host());
+                    connector.setPort(config.port());
+                    connector.addBean(new HeaderDeadline(config.requestTimeout(), connector.getScheduler()));
+                    return connector;
+                });
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
                 IdpPlugin.answerUnmatchedWithContractErrors(javalin);
-            }).start(config.port());
+            }).start();
             LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} providers={} admin-routes={} crypto={}",
                     app.port(), config.host(), store.description(), config.issuer(), config.providers().stream()
                             .map(p -> p.name() + "(" + p.type() + " " + p.issuer() + ")").toList(),

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>only complete requests reach the thread pool, so {@code /health} and other clients are
  *       served whatever the slow ones do.</li>
  * </ul>
- * Headers are parsed by Jetty without a request thread; the connector's idle timeout bounds a
- * client that stops sending them.
+ * Headers are parsed by Jetty without a request thread, before this handler runs; a request whose
+ * headers are not complete within the same timeout is {@link HeaderDeadline}'s to cut off.
  */
 public final class RequestGate extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
