@@ -9,6 +9,7 @@ import dev.sentryagent.idp.core.UnavailableException;
 import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.time.Duration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -37,8 +38,8 @@ public final class IdpServer implements AutoCloseable {
 
     /**
      * Starts the server from the environment ({@link ServerConfig#fromEnvironment(java.util.Map)}) and
-     * stops it on shutdown. A bad setting exits with status 2, an unreachable store with status 1,
-     * each with one line on standard error.
+     * stops it on shutdown. A bad setting, or a host and port that cannot be bound, exits with status
+     * 2, an unreachable store with status 1, each with one line on standard error.
      *
      * @param args ignored: the server is configured by environment variables only
      */
@@ -71,6 +72,8 @@ public final class IdpServer implements AutoCloseable {
      * @param config the settings
      * @return the running server, listening on {@link #port()}
      * @throws UnavailableException when the store cannot be reached
+     * @throws IllegalArgumentException when the configured host and port cannot be bound (in use, or
+     *     no interface has that address), in one sentence naming {@code IDP_HOST/IDP_PORT}
      */
     public static IdpServer start(ServerConfig config) {
         JdbcStore store = JdbcStore.builder().url(config.dbUrl()).user(config.dbUser()).password(config.dbPassword())
@@ -108,6 +111,7 @@ public final class IdpServer implements AutoCloseable {
                     connector.setHost(config.host());
                     connector.setPort(config.port());
                     connector.addBean(new HeaderDeadline(config.requestTimeout(), connector.getScheduler()));
+                    bind(connector);
                     return connector;
                 });
                 javalin.http.prefer405over404 = true;
@@ -122,6 +126,26 @@ public final class IdpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * Binds the connector's socket now, before Javalin starts the server (Jetty's start uses the
+     * open socket): a failure here leaves Javalin's start without its error log and
+     * {@code JavalinBindException} ("Port already in use", whatever the cause), as one sentence
+     * naming the variables and the system's reason.
+     */
+    private static void bind(ServerConnector connector) {
+        try {
+            connector.open();
+        } catch (IOException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String host = connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
+            throw new IllegalArgumentException("IDP_HOST/IDP_PORT: cannot bind " + host + ":" + connector.getPort()
+                    + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         }
     }
 
