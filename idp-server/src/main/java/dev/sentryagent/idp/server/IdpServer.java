@@ -9,7 +9,10 @@ import dev.sentryagent.idp.core.UnavailableException;
 import dev.sentryagent.idp.javalin.IdpPlugin;
 import dev.sentryagent.idp.jdbc.JdbcStore;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.time.Duration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +38,8 @@ public final class IdpServer implements AutoCloseable {
 
     /**
      * Starts the server from the environment ({@link ServerConfig#fromEnvironment(java.util.Map)}) and
-     * stops it on shutdown. A bad setting exits with status 2, an unreachable store with status 1,
-     * each with one line on standard error.
+     * stops it on shutdown. A bad setting, or a host and port that cannot be bound, exits with status
+     * 2, an unreachable store with status 1, each with one line on standard error.
      *
      * @param args ignored: the server is configured by environment variables only
      */
@@ -69,6 +72,8 @@ public final class IdpServer implements AutoCloseable {
      * @param config the settings
      * @return the running server, listening on {@link #port()}
      * @throws UnavailableException when the store cannot be reached
+     * @throws IllegalArgumentException when the configured host and port cannot be bound (in use, or
+     *     no interface has that address), in one sentence naming {@code IDP_HOST/IDP_PORT}
      */
     public static IdpServer start(ServerConfig config) {
         JdbcStore store = JdbcStore.builder().url(config.dbUrl()).user(config.dbUser()).password(config.dbPassword())
@@ -93,14 +98,26 @@ public final class IdpServer implements AutoCloseable {
                     .trustedProxies(config.trustedProxies()).build();
             Javalin app = Javalin.create(javalin -> {
                 HttpSettings.apply(javalin);
-                javalin.jetty.host = config.host();
                 // Javalin puts its servlet context inside the handler the server already has.
-                javalin.jetty.modifyServer(jetty -> jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES,
-                        config.requestTimeout(), plugin::refusedOnCredentials)));
+                javalin.jetty.modifyServer(jetty -> {
+                    jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES, config.requestTimeout(),
+                            plugin::refusedOnCredentials));
+                    // What Jetty refuses itself (malformed HTTP, oversized headers) answers JSON too.
+                    jetty.setErrorHandler(new ContractErrorHandler(IdpPlugin.MAX_BODY_BYTES, config.requestTimeout()));
+                });
+                // Javalin's own connector, plus the deadline on request headers that Jetty lacks.
+                javalin.jetty.addConnector((jetty, http) -> {
+                    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+                    connector.setHost(config.host());
+                    connector.setPort(config.port());
+                    connector.addBean(new HeaderDeadline(config.requestTimeout(), connector.getScheduler()));
+                    bind(connector);
+                    return connector;
+                });
                 javalin.http.prefer405over404 = true;
                 javalin.registerPlugin(plugin);
                 IdpPlugin.answerUnmatchedWithContractErrors(javalin);
-            }).start(config.port());
+            }).start();
             LOG.info("SentryAgent IdP listening on port {} host={} store={} issuer={} providers={} admin-routes={} crypto={}",
                     app.port(), config.host(), store.description(), config.issuer(), config.providers().stream()
                             .map(p -> p.name() + "(" + p.type() + " " + p.issuer() + ")").toList(),
@@ -109,6 +126,26 @@ public final class IdpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * Binds the connector's socket now, before Javalin starts the server (Jetty's start uses the
+     * open socket): a failure here leaves Javalin's start without its error log and
+     * {@code JavalinBindException} ("Port already in use", whatever the cause), as one sentence
+     * naming the variables and the system's reason.
+     */
+    private static void bind(ServerConnector connector) {
+        try {
+            connector.open();
+        } catch (IOException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String host = connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
+            throw new IllegalArgumentException("IDP_HOST/IDP_PORT: cannot bind " + host + ":" + connector.getPort()
+                    + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.sentryagent.idp.server;
 import dev.sentryagent.idp.core.ErrorCode;
 import dev.sentryagent.idp.core.LogText;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -37,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>only complete requests reach the thread pool, so {@code /health} and other clients are
  *       served whatever the slow ones do.</li>
  * </ul>
- * Headers are parsed by Jetty without a request thread; the connector's idle timeout bounds a
- * client that stops sending them.
+ * Headers are parsed by Jetty without a request thread, before this handler runs; a request whose
+ * headers are not complete within the same timeout is {@link HeaderDeadline}'s to cut off.
  */
 public final class RequestGate extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
@@ -125,13 +124,7 @@ public final class RequestGate extends Handler.Wrapper {
         LOG.info("request refused status={} method={} path={} error={} reason=\"{}\"", status,
                 LogText.escape(request.getMethod()), LogText.escape(request.getHttpURI().getPath()),
                 ErrorCode.INVALID_REQUEST.wireName(), description);
-        byte[] body = ("{\"error\":\"" + ErrorCode.INVALID_REQUEST.wireName() + "\",\"error_description\":\""
-                + description + "\"}").getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        ContractErrorHandler.write(response, callback, status, ErrorCode.INVALID_REQUEST.wireName(), description, true);
     }
 
     /** Reads one request's body without holding a thread, then hands the complete request on. */

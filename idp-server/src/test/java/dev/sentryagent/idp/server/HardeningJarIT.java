@@ -7,6 +7,7 @@ import static dev.sentryagent.idp.javalin.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -69,7 +70,7 @@ class HardeningJarIT {
     }
 
     @Test
-    void whenThirtyTwoClientsTrickleBodiesThenOthersAreServedAndSlowOnesCutOff() throws Exception {
+    void whenClientsTrickleBodiesOrHeadersThenOthersAreServedAndSlowOnesCutOff() throws Exception {
         int port = ServerProcess.freePort();
         String issuer = "http://localhost:" + port;
         try (FakeOidcIssuer github = FakeOidcIssuer.start(issuer);
@@ -88,6 +89,14 @@ class HardeningJarIT {
             SlowClients.assertOthersServedAndSlowOnesCutOff(port, server.http, Duration.ofSeconds(4),
                     () -> github.token().mint());
             assertThat(server.log()).contains("request refused status=408 method=POST path=/api/v1/oidc/token");
+            try (Socket socket = SlowClients.open(port, Duration.ofSeconds(10))) {
+                Map.Entry<Long, String> closed = SlowClients.trickleHeadersUntilClosed(socket,
+                        "GET /health HTTP/1.1\r\nHost: localhost\r\n", Duration.ofSeconds(15));
+                assertThat(closed.getKey()).as("ms until closed, -1: still open").isBetween(4000L, 7000L);
+            }
+            assertThat(server.log()).contains("request refused status=408 method=- path=- error=invalid_request "
+                    + "reason=\"the request was not received in full within PT4S: connection closed\"")
+                    .doesNotContain("status=500");
         }
     }
 }

@@ -10,6 +10,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.sentryagent.idp.core.AgentRegistrar;
 import dev.sentryagent.idp.javalin.Http;
 import dev.sentryagent.idp.javalin.internal.ErrorResponses;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -26,9 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 class RefusalLogHttpTest extends ServerFixture {
     static final String ADMIN = "refusal-log-admin-secret-0123456789-abcd";
-    /** Every logger that logs refusals: the routes, the request gate, the exchanger, the registrar. */
+    /** Every logger that logs refusals: the routes, the request gate, Jetty's error handler, the exchanger, the registrar. */
     static final List<String> REFUSAL_LOGGERS = List.of(ErrorResponses.class.getName(), RequestGate.class.getName(),
-            "dev.sentryagent.idp.exchange", AgentRegistrar.class.getName());
+            ContractErrorHandler.class.getName(), "dev.sentryagent.idp.exchange", AgentRegistrar.class.getName());
 
     final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
@@ -96,6 +98,41 @@ class RefusalLogHttpTest extends ServerFixture {
                 "{\"token\":\"" + "n".repeat(70 * 1024) + "\"}"), 413))
                 .isEqualTo("request refused status=413 method=POST path=/api/v1/oidc/token "
                         + "error=invalid_request reason=\"request body is larger than 65536 bytes\"");
+    }
+
+    /** The one line a refusal Jetty answers itself logged, for a request sent as raw bytes. */
+    String onlyLine(String rawRequest, int status) throws Exception {
+        log.list.clear();
+        String answer;
+        try (Socket socket = SlowClients.open(server.port(), Duration.ofSeconds(10))) {
+            SlowClients.send(socket, rawRequest);
+            answer = SlowClients.readAll(socket);
+        }
+        assertThat(answer).startsWith("HTTP/1.1 " + status + " ");
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).as("log lines of a %d refusal", status).hasSize(1);
+        return lines.get(0);
+    }
+
+    @Test
+    void whenJettyRefusesMalformedHttpThenOneLineWithJettysReason() throws Exception {
+        String badHttp = "the request is not valid HTTP/1.1: check its request line, Host header, URI encoding and "
+                + "body framing (Content-Length, Transfer-Encoding, chunks)";
+        assertThat(onlyLine("POST /api/v1/oidc/token HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n"
+                + "Content-Length: 3\r\n\r\n{}", 400))
+                .isEqualTo("request refused status=400 method=POST path=/api/v1/oidc/token error=invalid_request "
+                        + "reason=\"" + badHttp + " (Multiple Content-Lengths)\"");
+        assertThat(onlyLine("POST /api/v1/oidc/token HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked"
+                + "\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400))
+                .startsWith("request refused status=400 method=POST path=/api/v1/oidc/token error=invalid_request "
+                        + "reason=\"" + badHttp);
+        assertThat(onlyLine("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20 * 1024)
+                + "\r\n\r\n", 431))
+                .startsWith("request refused status=431 ").contains(" error=invalid_request reason=\"the request "
+                        + "headers are too large: the request line and headers may have at most 8192 bytes\"");
+        assertThat(onlyLine("GET /health HTTP/1.1\r\n\r\n", 400))
+                .isEqualTo("request refused status=400 method=GET path=/health error=invalid_request "
+                        + "reason=\"" + badHttp + " (No Host)\"");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sentryagent.idp.javalin.AdminToken;
 import dev.sentryagent.idp.javalin.Http;
 import dev.sentryagent.idp.testkit.FakeOidcIssuer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jose4j.jws.JsonWebSignature;
@@ -62,6 +64,31 @@ class ServerJarIT {
         assertThat(result.getKey()).isEqualTo(2);
         assertThat(result.getValue().strip())
                 .isEqualTo("idp-server: IDP_TOKEN_TTL must be an ISO-8601 duration such as PT15M, got \"forever\"");
+    }
+
+    @Test
+    void whenTheHostCannotBeBoundThenExit2WithOneLineNamingHostAndPort() throws Exception {
+        int port = ServerProcess.freePort();
+        // 192.0.2.1 (TEST-NET-1) resolves, so the configuration is accepted, but no interface has it.
+        Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_HOST", "192.0.2.1",
+                "IDP_PORT", Integer.toString(port), "IDP_DB_URL", "jdbc:h2:mem:bind"), dir);
+        assertThat(result.getKey()).as(result.getValue()).isEqualTo(2);
+        String[] lines = result.getValue().strip().split("\n");
+        assertThat(lines[lines.length - 1]).startsWith("idp-server: IDP_HOST/IDP_PORT: cannot bind 192.0.2.1:" + port
+                + ": ");
+        assertThat(result.getValue()).doesNotContain("Exception", "\tat ", "ERROR");
+    }
+
+    @Test
+    void whenThePortIsInUseThenExit2WithOneLineSayingSo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_HOST", "127.0.0.1",
+                    "IDP_PORT", Integer.toString(port), "IDP_DB_URL", "jdbc:h2:mem:bind"), dir);
+            assertThat(result.getKey()).as(result.getValue()).isEqualTo(2);
+            assertThat(result.getValue()).endsWith("idp-server: IDP_HOST/IDP_PORT: cannot bind 127.0.0.1:" + port
+                    + ": Address already in use\n").doesNotContain("Exception", "\tat ", "ERROR");
+        }
     }
 
     @Test

@@ -7,19 +7,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sentryagent.idp.core.SigningAlgorithm;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Slow clients against the real server over real sockets (contract v2, section 6): they cannot
- * starve it, each is cut off after IDP_REQUEST_TIMEOUT, and an oversized declared body is refused
- * before it is read.
+ * starve it, each is cut off after IDP_REQUEST_TIMEOUT (headers and bodies alike), and an oversized
+ * declared body is refused before it is read.
  */
 class SlowClientHttpTest extends ServerFixture {
     static final String ADMIN = "slow-client-admin-secret-0123456789-abc";
@@ -66,6 +74,55 @@ class SlowClientHttpTest extends ServerFixture {
                 .isEqualTo(201);
         SlowClients.assertOthersServedAndSlowOnesCutOff(server.port(), http, REQUEST_TIMEOUT,
                 () -> github.token().repository(repository).mint());
+    }
+
+    @Test
+    void whenClientsTrickleRequestHeadersThenEachConnectionIsClosedAfterTheRequestTimeout() throws Exception {
+        // Every byte resets the connector's idle timeout: only a deadline from the first byte ends these.
+        // Half of them trickle the second request of a keep-alive connection, after a first one answered.
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Map.Entry<Long, String>>> tricklers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                boolean secondRequest = i % 2 == 1;
+                tricklers.add(pool.submit(() -> {
+                    try (Socket socket = open()) {
+                        if (secondRequest) {
+                            send(socket, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                            assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ");
+                        }
+                        return SlowClients.trickleHeadersUntilClosed(socket,
+                                "GET /health HTTP/1.1\r\nHost: localhost\r\n", REQUEST_TIMEOUT.plusSeconds(10));
+                    }
+                }));
+            }
+            Thread.sleep(1000);
+            assertThat(http.get("/health", null).status()).isEqualTo(200);
+            long timeout = REQUEST_TIMEOUT.toMillis();
+            for (Future<Map.Entry<Long, String>> trickler : tricklers) {
+                Map.Entry<Long, String> closed = trickler.get(30, TimeUnit.SECONDS);
+                assertThat(closed.getKey()).as("ms until closed, -1: still open").isBetween(timeout, timeout + 3000);
+                assertThat(closed.getValue()).as("answer").isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One response with a {@code Content-Length}, read off a connection that stays open. */
+    static String readResponse(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        Matcher length = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);
+        byte[] body = in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        return head + new String(body, StandardCharsets.ISO_8859_1);
     }
 
     @Test

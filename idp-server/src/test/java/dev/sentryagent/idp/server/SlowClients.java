@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +56,42 @@ final class SlowClients {
             out.append("<no close>");
         }
         return out.toString();
+    }
+
+    /**
+     * Sends {@code first} (a request line and headers, not yet ended), then one more header byte a
+     * second, until the server closes the connection or {@code max} passes.
+     *
+     * @return how long after the first byte the server closed the connection, and everything it
+     *     sent meanwhile; the time is -1 if it did not close within {@code max}
+     */
+    static Map.Entry<Long, String> trickleHeadersUntilClosed(Socket socket, String first, Duration max)
+            throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder received = new StringBuilder();
+        long start = System.nanoTime();
+        long end = start + max.toNanos();
+        send(socket, first + "X-Slow: ");
+        socket.setSoTimeout(1000);
+        byte[] buffer = new byte[4096];
+        while (System.nanoTime() < end) {
+            try {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return Map.entry(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), received.toString());
+                }
+                received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            } catch (SocketTimeoutException stillOpen) {
+                try {
+                    send(socket, "a");
+                } catch (IOException closed) {
+                    return Map.entry(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), received.toString());
+                }
+            } catch (java.net.SocketException reset) {
+                return Map.entry(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), received.toString());
+            }
+        }
+        return Map.entry(-1L, received.toString());
     }
 
     /**
