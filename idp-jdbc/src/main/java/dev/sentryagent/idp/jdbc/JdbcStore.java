@@ -205,6 +205,7 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         private int maximumPoolSize = 10;
         private Duration connectionTimeout = Duration.ofSeconds(3);
         private boolean migrate = true;
+        private boolean h2OpenUntilClosed;
         private byte[] keyEncryptionKey;
         private Clock clock = Clock.systemUTC();
 
@@ -290,6 +291,20 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
         }
 
         /**
+         * Keeps an H2 database of {@link #url(String)} open until {@link JdbcStore#close()}, instead
+         * of letting H2 close it as soon as the JVM starts to exit ({@code DB_CLOSE_ON_EXIT=FALSE}
+         * unless the URL sets it): for an application whose own shutdown hook still writes (the
+         * last requests, the audit events queued) and then closes the store. Without that close,
+         * the last writes may be lost as in a crash. No effect on other databases.
+         *
+         * @return this builder
+         */
+        public Builder keepH2OpenUntilClosed() {
+            this.h2OpenUntilClosed = true;
+            return this;
+        }
+
+        /**
          * A 32-byte AES key that wraps private signing keys at rest. Keep it outside the database.
          *
          * @param key the 32 key bytes, copied; null stores private keys unwrapped
@@ -337,6 +352,10 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                 HikariConfig config = new HikariConfig();
                 config.setPoolName("sentryagent-idp");
                 String connectUrl = H2Files.withCacheSizedToHeap(url, Runtime.getRuntime().maxMemory());
+                if (h2OpenUntilClosed && url.startsWith("jdbc:h2:")
+                        && !url.toUpperCase(java.util.Locale.ROOT).contains(";DB_CLOSE_ON_EXIT=")) {
+                    connectUrl += ";DB_CLOSE_ON_EXIT=FALSE";
+                }
                 config.setJdbcUrl(connectUrl);
                 config.setUsername(user);
                 config.setPassword(password);

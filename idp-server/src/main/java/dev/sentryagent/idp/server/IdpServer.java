@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,8 @@ public final class IdpServer implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IdpServer.class);
+    /** How long a stop waits for the requests in progress to finish. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private final Javalin app;
     private final JdbcStore store;
     private final TokenExchanger exchanger;
@@ -51,19 +54,44 @@ public final class IdpServer implements AutoCloseable {
             CryptoProviders.installFromEnvironment(System.getenv()); // before the first key is made or read
             server = start(config);
         } catch (IllegalArgumentException e) {
-            System.err.println("idp-server: " + e.getMessage());
-            System.exit(2);
+            exit(2, "idp-server: " + e.getMessage());
             return;
         } catch (UnavailableException e) {
-            System.err.println("idp-server: IDP_DB_URL: " + e.getMessage());
-            System.exit(1);
+            exit(1, "idp-server: IDP_DB_URL: " + e.getMessage());
             return;
         } catch (IllegalStateException e) {
-            System.err.println("idp-server: " + e.getMessage());
-            System.exit(1);
+            exit(1, "idp-server: " + e.getMessage());
+            return;
+        } catch (java.io.UncheckedIOException e) { // e.g. the H2 database's directory cannot be created
+            exit(1, "idp-server: IDP_DB_URL: " + e.getMessage() + ": " + e.getCause());
+            return;
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            exit(1, "idp-server: IDP_DB_URL: the database's schema cannot be migrated: " + e.getMessage());
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "idp-server-stop"));
+        // The one shutdown hook, in order: requests in progress finish, the audit trail drains into
+        // the store, the store closes (H2 is kept open for it), and only then logging stops, so
+        // every line and event of the last requests is written (logback's own hook is off).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } finally {
+                stopLogging();
+            }
+        }, "idp-server-stop"));
+    }
+
+    private static void exit(int status, String line) {
+        stopLogging(); // the lines of the start so far, before the one saying why it stops
+        System.err.println(line);
+        System.exit(status);
+    }
+
+    /** Writes what the logging appenders still hold and stops them. */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
+        }
     }
 
     /**
@@ -77,7 +105,9 @@ public final class IdpServer implements AutoCloseable {
      */
     public static IdpServer start(ServerConfig config) {
         JdbcStore store = JdbcStore.builder().url(config.dbUrl()).user(config.dbUser()).password(config.dbPassword())
-                .keyEncryptionKey(config.keyEncryptionKey()).build();
+                .keyEncryptionKey(config.keyEncryptionKey())
+                .keepH2OpenUntilClosed() // close() writes the last requests and audit events, then closes it
+                .build();
         try {
             AuditTrail audit = AuditTrail.builder().log(store.auditLog()).retention(config.auditRetention()).build();
             TokenExchanger.Builder exchangerBuilder = TokenExchanger.builder()
@@ -100,8 +130,11 @@ public final class IdpServer implements AutoCloseable {
                 HttpSettings.apply(javalin);
                 // Javalin puts its servlet context inside the handler the server already has.
                 javalin.jetty.modifyServer(jetty -> {
-                    jetty.setHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES, config.requestTimeout(),
-                            plugin::refusedOnCredentials));
+                    // Graceful: on stop, new requests are refused and those in progress finish (up
+                    // to STOP_TIMEOUT) before the audit trail and the store close behind them.
+                    jetty.setHandler(new GracefulHandler(new RequestGate(IdpPlugin.MAX_BODY_BYTES,
+                            config.requestTimeout(), plugin::refusedOnCredentials)));
+                    jetty.setStopTimeout(STOP_TIMEOUT.toMillis());
                     // What Jetty refuses itself (malformed HTTP, oversized headers) answers JSON too.
                     jetty.setErrorHandler(new ContractErrorHandler(IdpPlugin.MAX_BODY_BYTES, config.requestTimeout()));
                 });

@@ -92,6 +92,76 @@ class ServerJarIT {
     }
 
     @Test
+    void whenTheDatabaseDirectoryCannotBeCreatedThenExit1WithOneLineNamingIt() throws Exception {
+        Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_DB_URL", "jdbc:h2:file:/proc/no-such/idp"), dir);
+        assertThat(result.getKey()).as(result.getValue()).isEqualTo(1);
+        String[] lines = result.getValue().strip().split("\n");
+        assertThat(lines[lines.length - 1])
+                .startsWith("idp-server: IDP_DB_URL: cannot create the database directory /proc/no-such: ");
+        assertThat(result.getValue()).doesNotContain("\tat ", "Exception in thread");
+    }
+
+    /**
+     * SIGTERM while admins create agents: every agent the database holds has its stored audit event
+     * and its audit line, and the store reported no failure (the requests in progress finish, the
+     * audit trail drains, then the store and logging close, in that order). Three rounds, because
+     * a lost event depends on where the stop falls.
+     */
+    @Test
+    void whenStoppedUnderLoadThenEveryAgentHasItsAuditEventAndItsLine() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Path db = dir.resolve("stop-" + round);
+            Map<String, String> env = Map.of("IDP_DB_URL", "jdbc:h2:file:" + db, "IDP_ADMIN_TOKEN", AdminToken.hashOf(ADMIN));
+            ServerProcess server = ServerProcess.start(env, dir);
+            java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.List<Thread> admins = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Thread admin = new Thread(() -> {
+                    while (!stopping.get()) {
+                        try {
+                            if (server.http.postJson("/api/v1/agents", map("name", "stop-test"), ADMIN).status() == 201) {
+                                created.incrementAndGet();
+                            }
+                        } catch (RuntimeException e) {
+                            return; // the server has stopped listening
+                        }
+                    }
+                });
+                admin.start();
+                admins.add(admin);
+            }
+            Thread.sleep(1500 + 300L * round);
+            server.close(); // SIGTERM, waits for the process to exit
+            stopping.set(true);
+            for (Thread admin : admins) {
+                admin.join(30_000);
+            }
+            String log = server.log();
+            long agents;
+            long events;
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + db);
+                 java.sql.Statement s = c.createStatement()) {
+                agents = count(s, "SELECT COUNT(*) FROM agents");
+                events = count(s, "SELECT COUNT(*) FROM audit_events WHERE type = 'agent.create'");
+            }
+            long lines = log.lines().filter(l -> l.startsWith("{") && l.contains("\"type\":\"agent.create\"")).count();
+            assertThat(agents).as("round %d: agents (%d answered 201)", round, created.get())
+                    .isGreaterThanOrEqualTo(created.get()).isPositive();
+            assertThat(events).as("round %d: stored agent.create events", round).isEqualTo(agents);
+            assertThat(lines).as("round %d: agent.create audit lines", round).isEqualTo(agents);
+            assertThat(log).doesNotContain("could not be stored", "already closed", "Database is already closed");
+        }
+    }
+
+    static long count(java.sql.Statement s, String query) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void unreachableDatabaseThenStopsAtStartNamingTheStore() throws Exception {
         Map.Entry<Integer, String> result = ServerProcess.run(Map.of("IDP_DB_URL",
                 "jdbc:postgresql://127.0.0.1:1/idp", "IDP_DB_PASSWORD", "hunter2-secret"), dir);
