@@ -286,9 +286,14 @@ public final class AuditTrail implements ExchangeListener, AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 if (attempt == 4) {
+                    // One event the store refuses must not take the rest of its batch with it.
                     for (AuditEvent event : batch) {
-                        LOG.error("audit event {} could not be stored and is only in the audit log: {}", event.id(),
-                                JsonUtil.toJson(event.toMap()));
+                        try {
+                            log.append(List.of(event));
+                        } catch (RuntimeException refused) {
+                            LOG.error("audit event {} could not be stored and is only in the audit log: {}", event.id(),
+                                    JsonUtil.toJson(event.toMap()));
+                        }
                     }
                     return;
                 }

@@ -73,6 +73,37 @@ class AuditTrailTest {
     }
 
     @Test
+    void batchWhenTheStoreRefusesOneEventThenTheOthersAreStoredAndOnlyItIsLeftToTheLog() {
+        InMemoryAuditLog events = new InMemoryAuditLog();
+        AuditLog refusingOne = new AuditLog() {
+            @Override
+            public void append(List<AuditEvent> batch) {
+                if (batch.stream().anyMatch(e -> "org/poison".equals(e.repository()))) {
+                    throw new StoreFailedException("value refused by the database", null);
+                }
+                events.append(batch);
+            }
+
+            @Override
+            public Page<AuditEvent> list(AuditQuery query) {
+                return events.list(query);
+            }
+
+            @Override
+            public int purgeBefore(Instant cutoff, int max) {
+                return events.purgeBefore(cutoff, max);
+            }
+        };
+        AuditTrail audit = AuditTrail.builder().log(refusingOne).build();
+        audit.record(event("org/a"));
+        audit.record(event("org/poison"));
+        audit.record(event("org/b"));
+        audit.close();
+        assertThat(events.list(AuditQuery.all()).items()).extracting(AuditEvent::repository)
+                .containsExactlyInAnyOrder("org/a", "org/b");
+    }
+
+    @Test
     void recordWhileTheTrailClosesThenEveryEventIsStoredOnce() throws Exception {
         for (int round = 0; round < 20; round++) {
             InMemoryAuditLog log = new InMemoryAuditLog();
