@@ -148,7 +148,7 @@ final class TokenLifecycleRoutes {
     }
 
     private void listKeys(Context ctx) {
-        Fields.allowQuery(ctx);
+        Fields.query(ctx);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode items = body.putArray("items");
         for (SigningKeyInfo key : tokens.signingKeys()) {
@@ -171,10 +171,10 @@ final class TokenLifecycleRoutes {
     // ---- audit events
 
     private void auditEvents(Context ctx) {
-        Fields.allowQuery(ctx, "type", "repository", "agentId", "since", "limit", "cursor");
-        int limit = Fields.limit(ctx);
+        Map<String, String> params = Fields.query(ctx, "type", "repository", "agentId", "since", "limit", "cursor");
+        int limit = Fields.limit(params);
         Instant since = null;
-        String sinceText = ctx.queryParam("since");
+        String sinceText = params.get("since");
         if (sinceText != null) {
             try {
                 since = Instant.parse(sinceText);
@@ -182,9 +182,9 @@ final class TokenLifecycleRoutes {
                 throw new InvalidRequestException("since must be an ISO 8601 UTC time such as 2026-11-27T18:00:00Z");
             }
         }
-        AuditQuery query = new AuditQuery(ctx.queryParam("type"), ctx.queryParam("repository"),
-                Fields.uuid("agentId", ctx.queryParam("agentId")), since, limit,
-                AuditQuery.decodeCursor(ctx.queryParam("cursor")));
+        AuditQuery query = new AuditQuery(params.get("type"), params.get("repository"),
+                Fields.uuid("agentId", params.get("agentId")), since, limit,
+                AuditQuery.decodeCursor(params.get("cursor")));
         Page<AuditEvent> page = audit.list(query);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode items = body.putArray("items");
