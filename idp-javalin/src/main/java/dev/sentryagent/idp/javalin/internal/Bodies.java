@@ -139,21 +139,6 @@ public final class Bodies {
     }
 
     /**
-     * An {@code application/x-www-form-urlencoded} body whose parameters are all among
-     * {@code allowed}; a parameter given twice is refused.
-     */
-    public static Map<String, String> form(byte[] body, Set<String> allowed) {
-        Map<String, String> params = form(body);
-        for (String name : params.keySet()) {
-            if (!allowed.contains(name)) {
-                throw new InvalidRequestException("unknown parameter \"" + printable(name)
-                        + "\"; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
-            }
-        }
-        return params;
-    }
-
-    /**
      * An {@code application/x-www-form-urlencoded} body, every parameter kept whatever its name
      * (OAuth endpoints ignore the ones they do not know, RFC 6749 section 3.2); a parameter given
      * twice is refused (section 3.1), and empty pairs ({@code a=1&&b=2}) are skipped.
