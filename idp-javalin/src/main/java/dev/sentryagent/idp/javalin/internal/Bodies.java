@@ -109,7 +109,7 @@ public final class Bodies {
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                throw new InvalidRequestException("unknown field \"" + printable(name) + "\"; allowed fields: "
+                throw new InvalidRequestException(named("unknown field", name, true) + "; allowed fields: "
                         + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
@@ -155,7 +155,7 @@ public final class Bodies {
      */
     public static Map<String, String> query(String queryString) {
         return pairs(queryString == null ? "" : queryString, "query parameter", name -> new InvalidRequestException(
-                (name == null ? "a query parameter name" : "query parameter " + printable(name))
+                (name == null ? "a query parameter name" : named("query parameter", name, false))
                         + " is not valid percent-encoding: " + PERCENT_RULE));
     }
 
@@ -186,7 +186,7 @@ public final class Bodies {
                 throw malformed.apply(name);
             }
             if (params.put(name, value) != null) {
-                throw new InvalidRequestException(noun + " " + printable(name) + " is given more than once");
+                throw new InvalidRequestException(named(noun, name, false) + " is given more than once");
             }
         }
         return params;
@@ -245,6 +245,33 @@ public final class Bodies {
         }
         bytes.reset();
         return true;
+    }
+
+    /** The longest field or parameter name a message quotes. */
+    static final int MAX_QUOTED_NAME = 32;
+    /** What a message says in place of a name it does not quote. */
+    static final String NOT_REPEATED = " (its name is not repeated: it may be a secret)";
+
+    /**
+     * Whether a message may quote {@code name}, a field or parameter name the client sent. A name
+     * over {@value #MAX_QUOTED_NAME} characters, or one shaped like a JWT (two dots), may be a token
+     * or a secret sent where a name belongs (a form body that is only a token, a value pasted as a
+     * key): it is never quoted, neither in the answer nor in the refusal's log line.
+     */
+    static boolean quotable(String name) {
+        return name.length() <= MAX_QUOTED_NAME && name.chars().filter(c -> c == '.').count() < 2;
+    }
+
+    /**
+     * How a message names a field or parameter the client sent: {@code kind name} (the name in
+     * quotes when {@code quoted}), or, for a name that is not {@link #quotable}, {@code a kind} and
+     * {@link #NOT_REPEATED}.
+     */
+    static String named(String kind, String name, boolean quoted) {
+        if (quotable(name)) {
+            return kind + " " + (quoted ? "\"" + printable(name) + "\"" : printable(name));
+        }
+        return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + NOT_REPEATED;
     }
 
     /** A name from a request, shortened and with quotes and control characters replaced, for a message. */

@@ -95,8 +95,8 @@ public final class Fields {
         Set<String> names = Set.of(allowed);
         for (String name : query.keySet()) {
             if (!names.contains(name)) {
-                throw new InvalidRequestException("unknown query parameter \"" + Bodies.printable(name)
-                        + "\"; allowed: " + (allowed.length == 0 ? "none" : String.join(", ", allowed)));
+                throw new InvalidRequestException(Bodies.named("unknown query parameter", name, true)
+                        + "; allowed: " + (allowed.length == 0 ? "none" : String.join(", ", allowed)));
             }
         }
         return query;
