@@ -140,12 +140,16 @@ public final class Bodies {
 
     /**
      * An {@code application/x-www-form-urlencoded} body, every parameter kept whatever its name
-     * (OAuth endpoints ignore the ones they do not know, RFC 6749 section 3.2); a parameter given
-     * twice is refused (section 3.1), and empty pairs ({@code a=1&&b=2}) are skipped.
+     * (OAuth endpoints ignore the ones they do not know, RFC 6749 section 3.2). As section 3.1
+     * says, a parameter given twice is refused (with or without a value) and a parameter sent
+     * without a value ({@code scope=}, {@code scope}) is treated as omitted: it is not in the map.
+     * Empty pairs ({@code a=1&&b=2}) are skipped.
      */
     public static Map<String, String> form(byte[] body) {
-        return pairs(new String(body, StandardCharsets.US_ASCII), "parameter",
+        Map<String, String> params = pairs(new String(body, StandardCharsets.US_ASCII), "parameter",
                 name -> new InvalidRequestException("request body is not valid form encoding"));
+        params.values().removeIf(String::isEmpty);
+        return params;
     }
 
     /**
