@@ -109,8 +109,9 @@ public final class IdpPlugin extends Plugin<Void> {
     /**
      * Makes the whole app answer in the contract's error body where no route of this plugin does:
      * 404 for a path no route matches, 405 for a method a path does not take (with
-     * {@code prefer405over404}), and a bare 500 for an exception nobody handled. For an app that
-     * is only this IdP, like the standalone server; an app with routes of its own keeps its pages.
+     * {@code prefer405over404}; its {@code Allow} header lists the methods the path takes), and a
+     * bare 500 for an exception nobody handled. For an app that is only this IdP, like the
+     * standalone server; an app with routes of its own keeps its pages.
      *
      * @param config the app's configuration, from {@code Javalin.create(config -> ...)}
      */

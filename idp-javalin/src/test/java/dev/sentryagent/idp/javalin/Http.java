@@ -4,14 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.Socket;
 import java.net.URLEncoder;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** A small real HTTP client for the tests. */
@@ -26,7 +31,7 @@ public final class Http {
     }
 
     /** A response with its body parsed as JSON where it is JSON. */
-    public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+    public record Response(int status, HttpHeaders headers, String body) {
         public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
@@ -86,6 +91,35 @@ public final class Http {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Sends a {@code GET} for {@code target} exactly as written, over a socket: {@code java.net.URI}
+     * refuses what a client may still send, such as a malformed escape ({@code ?repository=%zz}).
+     * HTTP/1.0, so that the answer ends with the connection.
+     */
+    public Response rawGet(String target, String bearer) {
+        URI uri = URI.create(base);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            String request = "GET " + target + " HTTP/1.0\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                    + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n") + "\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            String[] head = answer.substring(0, end).split("\r\n");
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.computeIfAbsent(head[i].substring(0, colon).trim(), k -> new ArrayList<>())
+                        .add(head[i].substring(colon + 1).trim());
+            }
+            return new Response(Integer.parseInt(head[0].split(" ")[1]), HttpHeaders.of(headers, (k, v) -> true),
+                    answer.substring(end + 4));
+        } catch (IOException e) {
+            throw new AssertionError("GET " + target + " failed: " + e, e);
         }
     }
 

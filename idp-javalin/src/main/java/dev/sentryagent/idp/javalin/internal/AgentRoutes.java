@@ -7,6 +7,7 @@ import dev.sentryagent.idp.core.NotFoundException;
 import dev.sentryagent.idp.core.spi.AgentRepository;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -50,8 +51,8 @@ final class AgentRoutes {
     }
 
     private void list(Context ctx) {
-        Fields.allowQuery(ctx, "limit", "cursor");
-        Json.respond(ctx, 200, Json.page(agents.list(Fields.page(ctx)), Json::agent));
+        Map<String, String> params = Fields.query(ctx, "limit", "cursor");
+        Json.respond(ctx, 200, Json.page(agents.list(Fields.page(params)), Json::agent));
     }
 
     private void get(Context ctx) {

@@ -5,7 +5,8 @@ import dev.sentryagent.idp.core.Scopes;
 
 /**
  * The server metadata document, one for both {@code /.well-known/openid-configuration} and
- * {@code /.well-known/oauth-authorization-server} (RFC 8414): the same endpoints in each.
+ * {@code /.well-known/oauth-authorization-server} (RFC 8414): the same endpoints in each, and
+ * nothing the server does not do (no authorization endpoint, so no response type).
  */
 final class AuthorizationServerMetadata {
     private AuthorizationServerMetadata() {
@@ -23,7 +24,9 @@ final class AuthorizationServerMetadata {
         doc.putArray("token_endpoint_auth_methods_supported").add("none");
         doc.putArray("revocation_endpoint_auth_methods_supported").add("none");
         doc.putArray("scopes_supported").add(Scopes.AGENTS_WRITE).add(Scopes.AGENT);
-        doc.putArray("response_types_supported").add("token");
+        // RFC 8414 requires the member; without an authorization endpoint no response type is
+        // supported, and "token" advertised the implicit flow.
+        doc.putArray("response_types_supported");
         return doc;
     }
 }

@@ -10,6 +10,7 @@ import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.router.EndpointNotFound;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.http.Handler;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,8 +112,24 @@ public final class ErrorResponses {
     public static void answerUnmatched(JavalinDefaultRoutingApi routes) {
         routes.exception(EndpointNotFound.class, (e, ctx) -> refuse(ctx, 404,
                 ErrorCode.NOT_FOUND.wireName(), "No route " + ctx.method() + " " + ctx.path()));
-        routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> refuse(ctx, 405,
-                "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+        routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+            String allowed = allowedMethods(e);
+            if (allowed != null) {
+                ctx.header("Allow", allowed); // RFC 9110 section 15.5.6: a 405 must have one
+            }
+            refuse(ctx, 405, "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path());
+        });
         routes.exception(Exception.class, (e, ctx) -> serverError(ctx, e));
+    }
+
+    /**
+     * The methods the request's path takes ({@code GET, HEAD}), as Javalin found them when it
+     * decided on 405; null when it did not say. Javalin keeps them in the answer's details under
+     * one key, {@code availableMethods}, or {@code Available methods} when the client accepts HTML.
+     */
+    private static String allowedMethods(MethodNotAllowedResponse e) {
+        Map<String, String> details = e.getDetails();
+        String methods = details.get("availableMethods");
+        return methods != null ? methods : details.get("Available methods");
     }
 }

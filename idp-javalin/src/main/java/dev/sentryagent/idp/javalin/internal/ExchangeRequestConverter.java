@@ -19,8 +19,10 @@ import java.util.UUID;
  *
  * <p>JSON refuses unknown fields, so that a typo never silently changes the mode. A form, the
  * OAuth clients' way, ignores parameters it does not know (RFC 6749 section 3.2: {@code client_id}
- * of a public client, anything else a library adds) and refuses a parameter given twice;
- * {@code audience} (RFC 8693) and {@code resource} (RFC 8707) both name the audience.
+ * of a public client, anything else a library adds), refuses a parameter given twice, and treats
+ * a parameter sent without a value as omitted (section 3.1: {@code scope=}, which oauthlib sends;
+ * {@code agent_id=} too, so it asks for a bootstrap token as a form without {@code agent_id}
+ * does); {@code audience} (RFC 8693) and {@code resource} (RFC 8707) both name the audience.
  */
 public final class ExchangeRequestConverter {
     public static final String TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -40,7 +42,7 @@ public final class ExchangeRequestConverter {
      * The request's exchange.
      *
      * @throws HttpError 415 for another media type, 413 for an oversized body or token
-     * @throws InvalidRequestException a malformed or unknown field
+     * @throws InvalidRequestException a malformed or unknown field, a missing required one
      * @throws UnsupportedGrantTypeException a form with another grant type
      */
     public ExchangeRequest convert(Context ctx) {
@@ -60,8 +62,17 @@ public final class ExchangeRequestConverter {
 
     private static ExchangeRequest fromForm(byte[] body) {
         Map<String, String> form = Bodies.form(body);
-        if (!TOKEN_EXCHANGE_GRANT.equals(form.get("grant_type"))) {
+        String grant = form.get("grant_type");
+        if (grant == null) {
+            throw new InvalidRequestException("grant_type is required");
+        }
+        if (!grant.equals(TOKEN_EXCHANGE_GRANT)) {
             throw new UnsupportedGrantTypeException("grant_type must be " + TOKEN_EXCHANGE_GRANT);
+        }
+        String token = form.get("subject_token");
+        if (token == null || token.isBlank()) {
+            // Named as the form names it: the exchange's own "token is required" names the JSON field.
+            throw new InvalidRequestException("subject_token is required");
         }
         String subjectType = form.get("subject_token_type");
         if (subjectType == null || !SUBJECT_TOKEN_TYPES.contains(subjectType)) {
@@ -80,7 +91,7 @@ public final class ExchangeRequestConverter {
             throw new InvalidRequestException("audience and resource name different audiences; "
                     + "give one audience, as either parameter");
         }
-        return request(form.get("provider"), form.get("subject_token"), Fields.uuid("agent_id", form.get("agent_id")),
+        return request(form.get("provider"), token, Fields.uuid("agent_id", form.get("agent_id")),
                 audience != null ? audience : resource, form.get("scope"));
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sentryagent.idp.core.InvalidRequestException;
 import dev.sentryagent.idp.core.PageRequest;
 import io.javalin.http.Context;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -67,14 +66,14 @@ public final class Fields {
         return uuid("id", ctx.pathParam("id"));
     }
 
-    /** The {@code limit} and {@code cursor} query parameters. */
-    public static PageRequest page(Context ctx) {
-        return PageRequest.of(limit(ctx), ctx.queryParam("cursor"));
+    /** The {@code limit} and {@code cursor} query parameters of {@code query}, from {@link #query}. */
+    public static PageRequest page(Map<String, String> query) {
+        return PageRequest.of(limit(query), query.get("cursor"));
     }
 
     /** The {@code limit} query parameter as a number, default {@link PageRequest#DEFAULT_LIMIT} (its range is the page's check). */
-    public static int limit(Context ctx) {
-        String limit = ctx.queryParam("limit");
+    public static int limit(Map<String, String> query) {
+        String limit = query.get("limit");
         if (limit == null) {
             return PageRequest.DEFAULT_LIMIT;
         }
@@ -85,19 +84,21 @@ public final class Fields {
         }
     }
 
-    /** Refuses a query parameter not among {@code allowed}, and one given twice. */
-    public static void allowQuery(Context ctx, String... allowed) {
+    /**
+     * The request's query parameters, decoded from the query string as sent (see
+     * {@link Bodies#query}): a parameter not among {@code allowed}, one given twice, and one that is
+     * not valid percent-encoding are refused. Routes read their filters from this map, never from
+     * Javalin's, which silently drops a pair it cannot decode.
+     */
+    public static Map<String, String> query(Context ctx, String... allowed) {
+        Map<String, String> query = Bodies.query(ctx.queryString());
         Set<String> names = Set.of(allowed);
-        for (String name : ctx.queryParamMap().keySet()) {
+        for (String name : query.keySet()) {
             if (!names.contains(name)) {
-                throw new InvalidRequestException("unknown query parameter \"" + Bodies.printable(name)
-                        + "\"; allowed: " + (allowed.length == 0 ? "none" : String.join(", ", allowed)));
+                throw new InvalidRequestException(Bodies.named("unknown query parameter", name, true)
+                        + "; allowed: " + (allowed.length == 0 ? "none" : String.join(", ", allowed)));
             }
         }
-        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
-            if (e.getValue().size() > 1) {
-                throw new InvalidRequestException("query parameter " + e.getKey() + " is given more than once");
-            }
-        }
+        return query;
     }
 }

@@ -41,8 +41,10 @@ public final class PolicyJson {
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!CONDITION_FIELDS.contains(name)) {
-                throw new InvalidRequestException("unknown field \"conditions." + Bodies.printable(name)
-                        + "\"; allowed fields of conditions: " + String.join(", ", CONDITION_FIELDS));
+                throw new InvalidRequestException((Bodies.quotable(name)
+                        ? "unknown field \"conditions." + Bodies.printable(name) + "\""
+                        : "an unknown field in conditions" + Bodies.NOT_REPEATED)
+                        + "; allowed fields of conditions: " + String.join(", ", CONDITION_FIELDS));
             }
         }
         JsonNode refProtected = object.get("refProtected");

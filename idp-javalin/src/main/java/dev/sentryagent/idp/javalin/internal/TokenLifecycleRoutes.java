@@ -21,7 +21,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +32,6 @@ import org.slf4j.LoggerFactory;
 final class TokenLifecycleRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TokenLifecycleRoutes.class);
     private static final String API = Routes.API;
-    /** RFC 7009/7662 parameters; {@code client_id} is accepted and ignored (no client authentication). */
-    private static final Set<String> FORM_PARAMS = Set.of("token", "token_type_hint", "client_id");
 
     private final AccessTokenIssuer tokens;
     private final TokenIntrospector introspector;
@@ -124,12 +121,17 @@ final class TokenLifecycleRoutes {
         json(ctx, 200, body);
     }
 
-    /** The {@code token} parameter of an RFC 7009/7662 form body. */
+    /**
+     * The {@code token} parameter of an RFC 7009/7662 form body. Other parameters are ignored
+     * (RFC 6749 section 3.2: clients send {@code client_id}, {@code client_secret},
+     * {@code token_type_hint}, {@code resource} ...; there is no client authentication to check
+     * them against); a parameter given twice is refused.
+     */
     private static String formToken(Context ctx) {
         if (!Bodies.FORM.equals(Bodies.mediaType(ctx))) {
             throw Bodies.unsupportedMediaType(Bodies.FORM);
         }
-        Map<String, String> form = Bodies.form(Bodies.read(ctx, Routes.MAX_BODY_BYTES), FORM_PARAMS);
+        Map<String, String> form = Bodies.form(Bodies.read(ctx, Routes.MAX_BODY_BYTES));
         String token = form.get("token");
         if (token == null || token.isBlank()) {
             throw new InvalidRequestException("token is required");
@@ -148,7 +150,7 @@ final class TokenLifecycleRoutes {
     }
 
     private void listKeys(Context ctx) {
-        Fields.allowQuery(ctx);
+        Fields.query(ctx);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode items = body.putArray("items");
         for (SigningKeyInfo key : tokens.signingKeys()) {
@@ -171,10 +173,10 @@ final class TokenLifecycleRoutes {
     // ---- audit events
 
     private void auditEvents(Context ctx) {
-        Fields.allowQuery(ctx, "type", "repository", "agentId", "since", "limit", "cursor");
-        int limit = Fields.limit(ctx);
+        Map<String, String> params = Fields.query(ctx, "type", "repository", "agentId", "since", "limit", "cursor");
+        int limit = Fields.limit(params);
         Instant since = null;
-        String sinceText = ctx.queryParam("since");
+        String sinceText = params.get("since");
         if (sinceText != null) {
             try {
                 since = Instant.parse(sinceText);
@@ -182,9 +184,9 @@ final class TokenLifecycleRoutes {
                 throw new InvalidRequestException("since must be an ISO 8601 UTC time such as 2026-11-27T18:00:00Z");
             }
         }
-        AuditQuery query = new AuditQuery(ctx.queryParam("type"), ctx.queryParam("repository"),
-                Fields.uuid("agentId", ctx.queryParam("agentId")), since, limit,
-                AuditQuery.decodeCursor(ctx.queryParam("cursor")));
+        AuditQuery query = new AuditQuery(params.get("type"), params.get("repository"),
+                Fields.uuid("agentId", params.get("agentId")), since, limit,
+                AuditQuery.decodeCursor(params.get("cursor")));
         Page<AuditEvent> page = audit.list(query);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode items = body.putArray("items");

@@ -10,6 +10,7 @@ import dev.sentryagent.idp.core.TrustPolicyQuery;
 import dev.sentryagent.idp.core.spi.TrustPolicyRepository;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -58,9 +59,9 @@ final class TrustPolicyRoutes {
     }
 
     private void list(Context ctx) {
-        Fields.allowQuery(ctx, "agentId", "repository", "provider", "limit", "cursor");
-        TrustPolicyQuery query = new TrustPolicyQuery(ctx.queryParam("provider"), ctx.queryParam("repository"),
-                Fields.uuid("agentId", ctx.queryParam("agentId")), Fields.page(ctx));
+        Map<String, String> params = Fields.query(ctx, "agentId", "repository", "provider", "limit", "cursor");
+        TrustPolicyQuery query = new TrustPolicyQuery(params.get("provider"), params.get("repository"),
+                Fields.uuid("agentId", params.get("agentId")), Fields.page(params));
         Json.respond(ctx, 200, Json.page(policies.list(query), Json::policy));
     }
 
