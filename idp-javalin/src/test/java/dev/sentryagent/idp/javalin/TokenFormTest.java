@@ -61,13 +61,11 @@ class TokenFormTest extends PluginFixture {
     }
 
     @Test
-    void exchangeFormWhenAgentIdIsSentWithoutValueThenItIsOmittedAndTheExchangeIsBootstrap() {
-        Http.Response r = exchange("&agent_id=");
-        JsonNode claims = claims(r);
-        assertThat(claims.get("scope").asText()).isEqualTo("agents:write");
-        assertThat(r.json().has("agent_id")).isFalse();
-        assertError(exchange("&agent_id=&scope=agent"), 400, "invalid_scope", "scope \"agent\" cannot be granted: "
-                + "a bootstrap exchange (no agent id) issues scope agents:write");
+    void exchangeFormWhenAgentIdIsSentWithoutValueThenRefusedNotReadAsBootstrap() {
+        // The one exception to "empty is omitted": an empty agent id would switch the mode to
+        // bootstrap (agents:write) on a template's empty variable.
+        assertError(exchange("&agent_id="), 400, "invalid_request",
+                "agent_id must not be empty: give the agent's id, or leave agent_id out for a bootstrap token");
     }
 
     @Test

@@ -146,10 +146,15 @@ public final class Bodies {
      * Empty pairs ({@code a=1&&b=2}) are skipped.
      */
     public static Map<String, String> form(byte[] body) {
-        Map<String, String> params = pairs(new String(body, StandardCharsets.US_ASCII), "parameter",
-                name -> new InvalidRequestException("request body is not valid form encoding"));
+        Map<String, String> params = formWithEmptyValues(body);
         params.values().removeIf(String::isEmpty);
         return params;
+    }
+
+    /** {@link #form(byte[])} with the parameters sent without a value kept, as empty strings. */
+    public static Map<String, String> formWithEmptyValues(byte[] body) {
+        return pairs(new String(body, StandardCharsets.US_ASCII), "parameter",
+                name -> new InvalidRequestException("request body is not valid form encoding"));
     }
 
     /**

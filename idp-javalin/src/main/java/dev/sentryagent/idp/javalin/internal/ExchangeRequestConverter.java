@@ -20,9 +20,10 @@ import java.util.UUID;
  * <p>JSON refuses unknown fields, so that a typo never silently changes the mode. A form, the
  * OAuth clients' way, ignores parameters it does not know (RFC 6749 section 3.2: {@code client_id}
  * of a public client, anything else a library adds), refuses a parameter given twice, and treats
- * a parameter sent without a value as omitted (section 3.1: {@code scope=}, which oauthlib sends;
- * {@code agent_id=} too, so it asks for a bootstrap token as a form without {@code agent_id}
- * does); {@code audience} (RFC 8693) and {@code resource} (RFC 8707) both name the audience.
+ * a parameter sent without a value as omitted (section 3.1: {@code scope=}, which oauthlib sends),
+ * except {@code agent_id=}: an empty agent id is refused rather than read as bootstrap mode, which
+ * would change the mode (and grant {@code agents:write}) on a template's empty variable;
+ * {@code audience} (RFC 8693) and {@code resource} (RFC 8707) both name the audience.
  */
 public final class ExchangeRequestConverter {
     public static final String TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -61,7 +62,12 @@ public final class ExchangeRequestConverter {
     }
 
     private static ExchangeRequest fromForm(byte[] body) {
-        Map<String, String> form = Bodies.form(body);
+        Map<String, String> form = Bodies.formWithEmptyValues(body);
+        if ("".equals(form.get("agent_id"))) {
+            throw new InvalidRequestException("agent_id must not be empty: give the agent's id, "
+                    + "or leave agent_id out for a bootstrap token");
+        }
+        form.values().removeIf(String::isEmpty);
         String grant = form.get("grant_type");
         if (grant == null) {
             throw new InvalidRequestException("grant_type is required");
