@@ -32,9 +32,23 @@ class AuditTrailTest {
         github.close();
     }
 
-    /** An audit log whose background writer is stuck until released, as a slow database would be. */
-    static final class StuckWriterLog implements AuditLog {
+    /** An audit log kept in memory whose appends a test decides. */
+    abstract static class TestLog implements AuditLog {
         final InMemoryAuditLog events = new InMemoryAuditLog();
+
+        @Override
+        public Page<AuditEvent> list(AuditQuery query) {
+            return events.list(query);
+        }
+
+        @Override
+        public int purgeBefore(Instant cutoff, int max) {
+            return events.purgeBefore(cutoff, max);
+        }
+    }
+
+    /** An audit log whose background writer is stuck until released, as a slow database would be. */
+    static final class StuckWriterLog extends TestLog {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch stuck = new CountDownLatch(1);
         final List<Integer> batchSizes = new ArrayList<>();
@@ -56,16 +70,6 @@ class AuditTrailTest {
             }
             events.append(batch);
         }
-
-        @Override
-        public Page<AuditEvent> list(AuditQuery query) {
-            return events.list(query);
-        }
-
-        @Override
-        public int purgeBefore(Instant cutoff, int max) {
-            return events.purgeBefore(cutoff, max);
-        }
     }
 
     static AuditEvent event(String repository) {
@@ -74,8 +78,7 @@ class AuditTrailTest {
 
     @Test
     void batchWhenTheStoreRefusesOneEventThenTheOthersAreStoredAndOnlyItIsLeftToTheLog() {
-        InMemoryAuditLog events = new InMemoryAuditLog();
-        AuditLog refusingOne = new AuditLog() {
+        TestLog refusingOne = new TestLog() {
             @Override
             public void append(List<AuditEvent> batch) {
                 if (batch.stream().anyMatch(e -> "org/poison".equals(e.repository()))) {
@@ -83,23 +86,13 @@ class AuditTrailTest {
                 }
                 events.append(batch);
             }
-
-            @Override
-            public Page<AuditEvent> list(AuditQuery query) {
-                return events.list(query);
-            }
-
-            @Override
-            public int purgeBefore(Instant cutoff, int max) {
-                return events.purgeBefore(cutoff, max);
-            }
         };
         AuditTrail audit = AuditTrail.builder().log(refusingOne).build();
         audit.record(event("org/a"));
         audit.record(event("org/poison"));
         audit.record(event("org/b"));
         audit.close();
-        assertThat(events.list(AuditQuery.all()).items()).extracting(AuditEvent::repository)
+        assertThat(refusingOne.events.list(AuditQuery.all()).items()).extracting(AuditEvent::repository)
                 .containsExactlyInAnyOrder("org/a", "org/b");
     }
 

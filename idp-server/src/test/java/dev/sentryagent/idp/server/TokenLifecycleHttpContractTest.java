@@ -368,17 +368,23 @@ public abstract class TokenLifecycleHttpContractTest extends ServerFixture {
         assertThat(all.body()).doesNotContain(allowedToken).doesNotContain(deniedToken);
     }
 
+    /** The token.exchange events whose subjectTokenSha256 is that of {@code token}. */
+    List<JsonNode> exchangeEventsOf(String token) throws Exception {
+        List<JsonNode> byHash = new ArrayList<>();
+        for (JsonNode e : events("?type=token.exchange&limit=500")) {
+            if (e.get("subjectTokenSha256").asText().equals(sha256(token))) {
+                byHash.add(e);
+            }
+        }
+        return byHash;
+    }
+
     @Test
     void exchangeWhenTokenInvalidThenDenyEventWithHashAndReason() throws Exception {
         String repository = repo();
         String expired = token(repository).expired().mint();
         assertThat(http.exchange(expired, null).status()).isEqualTo(401);
-        List<JsonNode> byHash = new ArrayList<>();
-        for (JsonNode e : events("?type=token.exchange&limit=500")) {
-            if (e.get("subjectTokenSha256").asText().equals(sha256(expired))) {
-                byHash.add(e);
-            }
-        }
+        List<JsonNode> byHash = exchangeEventsOf(expired);
         assertThat(byHash).hasSize(1);
         assertThat(byHash.get(0).get("outcome").asText()).isEqualTo("deny");
         assertThat(byHash.get(0).get("error").asText()).isEqualTo("invalid_token");
@@ -394,12 +400,7 @@ public abstract class TokenLifecycleHttpContractTest extends ServerFixture {
         Http.Response refused = send("POST", "/api/v1/oidc/token", "application/json",
                 "{\"token\":\"" + token + "\",\"scope\":\"agent\"}", "User-Agent", "audit-test/1.0");
         assertThat(refused.status()).as(refused.body()).isEqualTo(400);
-        List<JsonNode> byHash = new ArrayList<>();
-        for (JsonNode e : events("?type=token.exchange&limit=500")) {
-            if (e.get("subjectTokenSha256").asText().equals(sha256(token))) {
-                byHash.add(e);
-            }
-        }
+        List<JsonNode> byHash = exchangeEventsOf(token);
         assertThat(byHash).hasSize(1);
         assertThat(byHash.get(0).get("outcome").asText()).isEqualTo("deny");
         assertThat(byHash.get(0).get("error").asText()).isEqualTo("invalid_scope");
