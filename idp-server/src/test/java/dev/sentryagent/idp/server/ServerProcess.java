@@ -74,6 +74,20 @@ final class ServerProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /**
+     * The log once it contains {@code text}, or as it is after {@code timeout}: the server writes
+     * its lines from a background thread in batches, so a line may land a little after the event.
+     */
+    String logOnceItContains(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String current = log();
+        while (!current.contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            current = log();
+        }
+        return current;
+    }
+
     private void awaitHealthy() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
