@@ -81,15 +81,19 @@ public final class JdbcReplayGuard implements ReplayGuard {
      * transaction must be rolled back (PostgreSQL has aborted it).
      */
     boolean firstUseIn(Connection connection, String issuer, String jti, Instant keepUntil) throws SQLException {
+        return recordOn(connection, NO_EXP, issuer, jti, keepUntil);
+    }
+
+    private boolean recordOn(Connection connection, long tokenExp, String issuer, String jti, Instant keepUntil)
+            throws SQLException {
         return !(legacyRecords && usedBeforeMigration(connection, issuer, jti))
-                && insert(connection, NO_EXP, issuer, jti, keepUntil);
+                && insert(connection, tokenExp, issuer, jti, keepUntil);
     }
 
     private boolean record(long tokenExp, String issuer, String jti, Instant keepUntil) {
         boolean first;
         try (Connection connection = dataSource.getConnection()) {
-            first = !(legacyRecords && usedBeforeMigration(connection, issuer, jti))
-                    && insert(connection, tokenExp, issuer, jti, keepUntil);
+            first = recordOn(connection, tokenExp, issuer, jti, keepUntil);
         } catch (SQLException e) {
             throw Sql.translate(e);
         }
