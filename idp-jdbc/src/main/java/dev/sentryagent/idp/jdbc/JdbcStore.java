@@ -352,9 +352,8 @@ public final class JdbcStore implements IdpStore, AutoCloseable {
                 HikariConfig config = new HikariConfig();
                 config.setPoolName("sentryagent-idp");
                 String connectUrl = H2Files.withCacheSizedToHeap(url, Runtime.getRuntime().maxMemory());
-                if (h2OpenUntilClosed && url.startsWith("jdbc:h2:")
-                        && !url.toUpperCase(java.util.Locale.ROOT).contains(";DB_CLOSE_ON_EXIT=")) {
-                    connectUrl += ";DB_CLOSE_ON_EXIT=FALSE";
+                if (h2OpenUntilClosed) {
+                    connectUrl = H2Files.withoutCloseOnExit(connectUrl);
                 }
                 config.setJdbcUrl(connectUrl);
                 config.setUsername(user);

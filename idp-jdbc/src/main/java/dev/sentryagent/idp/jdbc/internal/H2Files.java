@@ -100,11 +100,28 @@ public final class H2Files {
      * @return the URL to connect with
      */
     public static String withCacheSizedToHeap(String url, long maxHeapBytes) {
-        if (basePath(url) == null || url.toUpperCase(Locale.ROOT).contains(";CACHE_SIZE=")) {
+        if (basePath(url) == null || sets(url, "CACHE_SIZE")) {
             return url;
         }
         long kib = Math.max(1024, Math.min(64 * 1024, maxHeapBytes / 32 / 1024));
         return url + ";CACHE_SIZE=" + kib;
+    }
+
+    /**
+     * {@code url} with {@code ;DB_CLOSE_ON_EXIT=FALSE} added to an H2 URL that does not set it:
+     * the database stays open until its last connection closes, instead of H2 closing it when the
+     * JVM starts to exit; any other URL unchanged.
+     *
+     * @param url a JDBC URL
+     * @return the URL to connect with
+     */
+    public static String withoutCloseOnExit(String url) {
+        return url.startsWith("jdbc:h2:") && !sets(url, "DB_CLOSE_ON_EXIT") ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
+    }
+
+    /** Whether the URL gives H2 setting {@code name} itself (settings are case-insensitive). */
+    private static boolean sets(String url, String name) {
+        return url.toUpperCase(Locale.ROOT).contains(";" + name + "=");
     }
 
     /** The database path of an H2 file URL ({@code jdbc:h2:file:./data/idp}, {@code jdbc:h2:~/idp}), else null. */

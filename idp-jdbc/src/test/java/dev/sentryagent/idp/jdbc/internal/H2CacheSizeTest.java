@@ -34,4 +34,14 @@ class H2CacheSizeTest {
             assertThat(H2Files.withCacheSizedToHeap(url, 128 * MIB)).isEqualTo(url);
         }
     }
+
+    @Test
+    void closeOnExitIsTurnedOffForH2UrlsThatDoNotSetIt() {
+        assertThat(H2Files.withoutCloseOnExit("jdbc:h2:file:/db;CACHE_SIZE=4096"))
+                .isEqualTo("jdbc:h2:file:/db;CACHE_SIZE=4096;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(H2Files.withoutCloseOnExit("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(H2Files.withoutCloseOnExit("jdbc:h2:file:/db;db_close_on_exit=true"))
+                .isEqualTo("jdbc:h2:file:/db;db_close_on_exit=true");
+        assertThat(H2Files.withoutCloseOnExit("jdbc:postgresql://localhost/idp")).isEqualTo("jdbc:postgresql://localhost/idp");
+    }
 }
