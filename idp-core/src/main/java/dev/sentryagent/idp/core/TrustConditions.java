@@ -330,7 +330,7 @@ public final class TrustConditions {
             }
             String[] parts = jobWorkflowRef.substring(0, at).split("/", 3);
             return parts.length == 3
-                    && (parts[0] + "/" + parts[1]).toLowerCase(Locale.ROOT).equals(repositoryKey)
+                    && Names.equalsIgnoreAsciiCase(parts[0] + "/" + parts[1], repositoryKey)
                     && parts[2].equals(path)
                     && ref.matches(jobWorkflowRef.substring(at + 1));
         }

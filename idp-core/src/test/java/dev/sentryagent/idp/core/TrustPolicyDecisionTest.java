@@ -148,6 +148,12 @@ class TrustPolicyDecisionTest {
                         "Trust policy violation: repository \"octo-org/\u212Aey\" is not permitted; the policies for "
                                 + "octo-org/\u212Aey permit octo-org/key"),
                 // job workflow
+                row("reusable workflow of a repository named with a Kelvin sign is not the one with a k",
+                        List.of(policy(c -> c.jobWorkflows(List.of("octo-org/kit/.github/workflows/release.yml@refs/heads/main")))),
+                        t -> app.apply(t).jobWorkflowRef("octo-org/\u212Ait/.github/workflows/release.yml@refs/heads/main"),
+                        "Trust policy violation: job workflow \"octo-org/\u212Ait/.github/workflows/release.yml@refs/heads/main\" "
+                                + "is not permitted; the policies for " + REPO
+                                + " permit octo-org/kit/.github/workflows/release.yml@refs/heads/main"),
                 row("reusable workflow whose file name holds an @ is refused, whatever the ref pattern",
                         List.of(policy(c -> c.jobWorkflows(List.of(SHARED + "@**")))),
                         t -> app.apply(t).jobWorkflowRef(SHARED + "@x.yml@refs/heads/main"),

@@ -3,7 +3,7 @@ package dev.sentryagent.idp.core.internal;
 /**
  * Reads the file path out of a claim shaped {@code PREFIX PATH@REF}: GitHub's {@code workflow_ref}
  * ({@code owner/repo/PATH@ref}) and GitLab's {@code ci_config_ref_uri} ({@code host/project//PATH@ref}).
- * One rule for both: the prefix (the token's own repository or project) matches case-insensitively,
+ * One rule for both: the prefix (the token's own repository or project) matches ignoring ASCII case,
  * as the providers compare repository names; a claim with another prefix, no {@code @} after it or an
  * empty path names no path of this repository, so the answer is null, never a guess. The providers
  * differ only in which {@code @} ends the path, because a ref (and a path) may hold one too.
@@ -23,7 +23,7 @@ public final class ClaimPaths {
      * @param prefix what comes before the path, e.g. {@code owner/repo/}
      * @param ref the run's ref, e.g. {@code refs/heads/main}
      * @return the path, or null when {@code value} is null, does not start with {@code prefix}
-     *     (ignoring case), has no {@code @} after it, is ambiguous, or the path is empty
+     *     (ignoring ASCII case), has no {@code @} after it, is ambiguous, or the path is empty
      */
     public static String beforeRefOrOnlyAt(String value, String prefix, String ref) {
         if (value == null) {
@@ -44,7 +44,7 @@ public final class ClaimPaths {
      * @param prefix what comes before the path, e.g. {@code gitlab.com/group/project//}
      * @param ref the ref the claim should end with, e.g. {@code refs/heads/main}
      * @return the path, or null when {@code value} is null, does not start with {@code prefix}
-     *     (ignoring case), has no {@code @} after it, or the path is empty
+     *     (ignoring ASCII case), has no {@code @} after it, or the path is empty
      */
     public static String beforeRef(String value, String prefix, String ref) {
         if (value == null) {
@@ -55,7 +55,7 @@ public final class ClaimPaths {
     }
 
     private static String between(String value, String prefix, int at) {
-        if (!value.regionMatches(true, 0, prefix, 0, prefix.length()) || at <= prefix.length()) {
+        if (at <= prefix.length() || !Names.equalsIgnoreAsciiCase(value.substring(0, prefix.length()), prefix)) {
             return null;
         }
         return value.substring(prefix.length(), at);

@@ -37,6 +37,15 @@ class ClaimPathsTest {
     }
 
     @Test
+    void prefixWhenItDiffersOnlyByNonAsciiCaseFoldingThenNull() {
+        // A Kelvin sign folds onto k in Unicode, not in ASCII: another repository, so no path.
+        assertThat(ClaimPaths.beforeRefOrOnlyAt("octo-org/\u212Aey/ci.yml@refs/heads/main", "octo-org/key/",
+                "refs/heads/main")).isNull();
+        assertThat(ClaimPaths.beforeRef("gitlab.example.com/acme/\u212Aey//ci.yml@refs/heads/main",
+                "gitlab.example.com/acme/key//", "refs/heads/main")).isNull();
+    }
+
+    @Test
     void beforeRefOrOnlyAtWhenClaimAbsentThenNull() {
         assertThat(ClaimPaths.beforeRefOrOnlyAt(null, REPO, "refs/heads/main")).isNull();
     }
