@@ -63,12 +63,25 @@ final class ContractErrorHandler extends ErrorHandler {
                 .getRequestHeaderSize());
         String detail = cause instanceof HttpException http ? http.getReason()
                 : (String) request.getAttribute(ERROR_MESSAGE);
-        LOG.info("request refused status={} method={} path={} error={} reason=\"{}\"", status,
-                LogText.escape(request.getMethod()), LogText.escape(request.getHttpURI().getPath()), error,
-                LogText.escape(detail == null || detail.equals(HttpStatus.getMessage(status)) ? description
-                        : description + " (" + detail + ")"));
+        logRefusal(LOG, request, status, error, LogText.escape(detail == null
+                || detail.equals(HttpStatus.getMessage(status)) ? description : description + " (" + detail + ")"));
         write(response, callback, status, error, description, false);
         return true;
+    }
+
+    /**
+     * Logs a refusal of {@code request} as the one {@code request refused} line every refusal gets,
+     * its method and path escaped; {@code reason} must be escaped already.
+     */
+    static void logRefusal(Logger log, Request request, int status, String error, String reason) {
+        logRefusal(log, LogText.escape(request.getMethod()), LogText.escape(request.getHttpURI().getPath()), status,
+                error, reason);
+    }
+
+    /** {@link #logRefusal(Logger, Request, int, String, String)} where the method and path are known otherwise (escaped). */
+    static void logRefusal(Logger log, String method, String path, int status, String error, String reason) {
+        log.info("request refused status={} method={} path={} error={} reason=\"{}\"", status, method, path, error,
+                reason);
     }
 
     /**

@@ -96,8 +96,8 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
             watched.forEach((connection, watch) -> {
                 if (watch.expired(connection, now)) {
                     watched.remove(connection);
-                    LOG.info("request refused status=408 method=- path=- error={} reason=\"the request was not received "
-                            + "in full within {}: connection closed\"", ErrorCode.INVALID_REQUEST.wireName(), timeout);
+                    ContractErrorHandler.logRefusal(LOG, "-", "-", 408, ErrorCode.INVALID_REQUEST.wireName(),
+                            "the request was not received in full within " + timeout + ": connection closed");
                     connection.close();
                 }
             });

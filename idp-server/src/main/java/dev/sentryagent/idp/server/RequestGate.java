@@ -1,7 +1,6 @@
 package dev.sentryagent.idp.server;
 
 import dev.sentryagent.idp.core.ErrorCode;
-import dev.sentryagent.idp.core.LogText;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -121,9 +120,7 @@ public final class RequestGate extends Handler.Wrapper {
     }
 
     private void refuse(Request request, Response response, Callback callback, int status, String description) {
-        LOG.info("request refused status={} method={} path={} error={} reason=\"{}\"", status,
-                LogText.escape(request.getMethod()), LogText.escape(request.getHttpURI().getPath()),
-                ErrorCode.INVALID_REQUEST.wireName(), description);
+        ContractErrorHandler.logRefusal(LOG, request, status, ErrorCode.INVALID_REQUEST.wireName(), description);
         ContractErrorHandler.write(response, callback, status, ErrorCode.INVALID_REQUEST.wireName(), description, true);
     }
 
