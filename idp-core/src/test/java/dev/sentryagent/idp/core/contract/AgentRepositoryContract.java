@@ -74,14 +74,19 @@ public abstract class AgentRepositoryContract extends StoreContract {
         Races.eachRoundHasOneWinner(3, 16, "bootstrap-race-", (racer, jti) -> agents.createSpending(
                 Agent.create("racer-" + racer, null, "github:org/repo@refs/heads/main"), store.replayGuard(), IDP, jti,
                 keepUntil()).isPresent());
-        List<UUID> all = new ArrayList<>();
+        assertThat(idsPageByPage(100)).hasSize(3);
+    }
+
+    /** The ids of every agent, read page by page with {@code pageSize} and the cursors. */
+    List<UUID> idsPageByPage(int pageSize) {
+        List<UUID> seen = new ArrayList<>();
         String cursor = null;
         do {
-            Page<Agent> page = agents.list(PageRequest.of(100, cursor));
-            page.items().forEach(a -> all.add(a.id()));
+            Page<Agent> page = agents.list(PageRequest.of(pageSize, cursor));
+            page.items().forEach(a -> seen.add(a.id()));
             cursor = page.nextCursor();
         } while (cursor != null);
-        assertThat(all).hasSize(3);
+        return seen;
     }
 
     @Test
@@ -103,14 +108,7 @@ public abstract class AgentRepositoryContract extends StoreContract {
         for (int i = 0; i < 7; i++) {
             created.add(agents.create(Agent.create("agent-" + i, null, "admin")).id());
         }
-        List<UUID> seen = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<Agent> page = agents.list(PageRequest.of(3, cursor));
-            page.items().forEach(a -> seen.add(a.id()));
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        assertThat(seen).containsExactlyInAnyOrderElementsOf(created).hasSize(7);
+        assertThat(idsPageByPage(3)).containsExactlyInAnyOrderElementsOf(created).hasSize(7);
     }
 
     @Test
