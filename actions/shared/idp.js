@@ -4,8 +4,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /**
  * A failure whose message is safe to show in a workflow log. {@code details} of a refused request:
- * {@code status} (HTTP), {@code error} (the server's OAuth error code), {@code earlier} (the error
- * of an earlier attempt of the same request that was retried, when there was one).
+ * {@code status} (HTTP) and {@code earlier} (the error of an earlier attempt of the same request
+ * that was retried, when there was one).
  */
 export class ActionError extends Error {
   constructor(message, details = {}) {
@@ -90,8 +90,7 @@ async function request(method, url, body, { bearer, secrets = [], attempts = 4, 
         method, headers, body: payload === undefined ? undefined : JSON.stringify(payload), redirect: 'manual',
       });
     } catch (e) {
-      lastError = new ActionError(redact(`${method} ${url} failed: ${e.cause?.code ?? e.cause?.message ?? e.message}`, secrets),
-        { earlier: lastError });
+      lastError = new ActionError(redact(`${method} ${url} failed: ${e.cause?.code ?? e.cause?.message ?? e.message}`, secrets));
       continue;
     }
     const text = await response.text();
@@ -119,15 +118,13 @@ async function request(method, url, body, { bearer, secrets = [], attempts = 4, 
 
 function describe(status, text, secrets, earlier) {
   let detail = '';
-  let code;
   try {
     const json = JSON.parse(text);
-    code = typeof json.error === 'string' ? json.error : undefined;
     detail = [json.error, json.error_description].filter(Boolean).join(': ');
   } catch {
     detail = 'no error description';
   }
-  return new ActionError(redact(`HTTP ${status} ${detail}`.trim(), secrets), { status, error: code, earlier });
+  return new ActionError(redact(`HTTP ${status} ${detail}`.trim(), secrets), { status, earlier });
 }
 
 /** Replaces every occurrence of each secret with ***. */

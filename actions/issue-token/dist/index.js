@@ -20535,10 +20535,7 @@ async function request(method, url, body, { bearer, secrets = [], attempts = 4, 
         redirect: "manual"
       });
     } catch (e) {
-      lastError = new ActionError(
-        redact(`${method} ${url} failed: ${e.cause?.code ?? e.cause?.message ?? e.message}`, secrets),
-        { earlier: lastError }
-      );
+      lastError = new ActionError(redact(`${method} ${url} failed: ${e.cause?.code ?? e.cause?.message ?? e.message}`, secrets));
       continue;
     }
     const text = await response.text();
@@ -20566,15 +20563,13 @@ async function request(method, url, body, { bearer, secrets = [], attempts = 4, 
 }
 function describe(status, text, secrets, earlier) {
   let detail = "";
-  let code;
   try {
     const json = JSON.parse(text);
-    code = typeof json.error === "string" ? json.error : void 0;
     detail = [json.error, json.error_description].filter(Boolean).join(": ");
   } catch {
     detail = "no error description";
   }
-  return new ActionError(redact(`HTTP ${status} ${detail}`.trim(), secrets), { status, error: code, earlier });
+  return new ActionError(redact(`HTTP ${status} ${detail}`.trim(), secrets), { status, earlier });
 }
 function redact(message, secrets) {
   let out = String(message);
